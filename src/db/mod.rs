@@ -1,0 +1,1 @@
+//! Database access: pool, schema and repositories, on SQLite or PostgreSQL.

@@ -1,0 +1,1 @@
+//! The event model as validated values.

@@ -1,0 +1,1 @@
+//! Mail transports (SMTP, files, memory) and the itinerary email.
