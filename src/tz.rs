@@ -21,7 +21,9 @@ use serde::{Deserialize, Serialize};
 pub enum TzError {
     #[error("unknown time zone '{0}': use an IANA name such as Europe/Berlin or Asia/Shanghai")]
     UnknownZone(String),
-    #[error("{time} on {date} does not exist in {zone} (the clocks skip it for daylight saving time)")]
+    #[error(
+        "{time} on {date} does not exist in {zone} (the clocks skip it for daylight saving time)"
+    )]
     Nonexistent {
         date: NaiveDate,
         time: NaiveTime,
@@ -68,8 +70,58 @@ impl<'de> Deserialize<'de> for Zone {
     }
 }
 
+/// A wall-clock time of day, written "HH:MM" (24-hour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalTime(NaiveTime);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a time of day: write HH:MM, for example 09:30")]
+pub struct LocalTimeError(pub String);
+
+impl LocalTime {
+    pub fn parse(text: &str) -> Result<Self, LocalTimeError> {
+        NaiveTime::parse_from_str(text.trim(), "%H:%M")
+            .map(LocalTime)
+            .map_err(|_| LocalTimeError(text.to_string()))
+    }
+
+    pub fn time(&self) -> NaiveTime {
+        self.0
+    }
+}
+
+impl fmt::Display for LocalTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%H:%M"))
+    }
+}
+
+impl Serialize for LocalTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for LocalTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        LocalTime::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A daily wall-clock window; `to` at or before `from` means the window crosses midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalWindow {
+    pub from: LocalTime,
+    pub to: LocalTime,
+}
+
 /// The instant at which the wall clock in `zone` shows `time` on `date`.
-pub fn local_to_utc(date: NaiveDate, time: NaiveTime, zone: Zone) -> Result<DateTime<Utc>, TzError> {
+pub fn local_to_utc(
+    date: NaiveDate,
+    time: NaiveTime,
+    zone: Zone,
+) -> Result<DateTime<Utc>, TzError> {
     match zone.0.from_local_datetime(&NaiveDateTime::new(date, time)) {
         LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
         LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
