@@ -108,9 +108,11 @@ fn redact(url: &str) -> String {
 fn serve(state: AppState) -> anyhow::Result<()> {
     let (host, port) = state.settings.bind_address();
     actix_web::rt::System::new().block_on(async move {
-        let server = crate::http::server(state, (host.as_str(), port))?;
+        let listener = std::net::TcpListener::bind((host.as_str(), port))
+            .with_context(|| format!("binding {host}:{port}"))?;
+        let server = crate::http::server(state, listener)?;
         tracing::info!(%host, port, "serving");
         server.await?;
-        Ok(())
+        Ok::<(), anyhow::Error>(())
     })
 }

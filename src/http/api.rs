@@ -8,6 +8,7 @@ use crate::domain::RequestStatus;
 use crate::error::{AppResult, Problem};
 use crate::service::events::{Event, EventInput};
 use crate::service::groups::{Group, GroupInput};
+use crate::service::import::{self, ImportReport};
 use crate::service::interpreters::{Interpreter, InterpreterInput};
 use crate::service::organisations::{Organisation, OrganisationInput};
 use crate::service::participants::{Participant, ParticipantInput};
@@ -86,7 +87,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .post(create_request),
         )
         .service(web::resource("/events/{event_id}/requests/{id}").get(get_request))
-        .service(web::resource("/events/{event_id}/requests/{id}/{action}").post(act_on_request));
+        .service(web::resource("/events/{event_id}/requests/{id}/{action}").post(act_on_request))
+        .service(web::resource("/events/{event_id}/import/participants").post(import_participants))
+        .service(web::resource("/events/{event_id}/import/requests").post(import_requests));
 }
 
 type Id = Path<i64>;
@@ -494,6 +497,45 @@ pub async fn act_on_request(
     Ok(Json(
         state
             .run(move |c| requests::transition(c, event_id, id, to))
+            .await?,
+    ))
+}
+
+// ---- CSV import ----
+
+/// Imports participants from CSV (all rows or none). Columns: name, email, time_zone;
+/// optional organisation, side, country, languages, available_from, available_to,
+/// comfort_from, comfort_to, max_meetings, locale, group.
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/import/participants", tag = "import",
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, body = ImportReport), (status = 422, body = Problem, description = "errors per row as rows[LINE].field")))]
+pub async fn import_participants(
+    state: Data<AppState>,
+    id: Id,
+    body: Bytes,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    Ok(created(
+        state
+            .run(move |c| import::participants_csv(c, id, &body))
+            .await?,
+    ))
+}
+
+/// Imports meeting requests from CSV (all rows or none). Columns: from, to; optional
+/// priority, message, length_slots. Parties are named by e-mail, group or organisation name.
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/import/requests", tag = "import",
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, body = ImportReport), (status = 422, body = Problem)))]
+pub async fn import_requests(
+    state: Data<AppState>,
+    id: Id,
+    body: Bytes,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    Ok(created(
+        state
+            .run(move |c| import::requests_csv(c, id, &body))
             .await?,
     ))
 }

@@ -97,15 +97,19 @@ async fn not_found(req: actix_web::HttpRequest) -> AppResult<HttpResponse> {
     })
 }
 
-/// The HTTP server with request logging (each request gets an id) and graceful shutdown.
-pub fn server(state: AppState, addr: (&str, u16)) -> std::io::Result<actix_web::dev::Server> {
+/// The HTTP server on an already bound listener, with request logging (each request gets
+/// an id) and graceful shutdown: requests in flight get 30 s to finish.
+pub fn server(
+    state: AppState,
+    listener: std::net::TcpListener,
+) -> std::io::Result<actix_web::dev::Server> {
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
             .wrap(tracing_actix_web::TracingLogger::default())
             .configure(configure(state.clone()))
     })
     .shutdown_timeout(30)
-    .bind(addr)?
+    .listen(listener)?
     .run();
     Ok(server)
 }

@@ -8,6 +8,7 @@ use super::api;
 use crate::error::{FieldError, Problem};
 use crate::service::events::{Day, Event, EventInput};
 use crate::service::groups::{Group, GroupInput};
+use crate::service::import::ImportReport;
 use crate::service::interpreters::{Interpreter, InterpreterInput};
 use crate::service::organisations::{Organisation, OrganisationInput};
 use crate::service::participants::{Participant, ParticipantInput};
@@ -55,6 +56,8 @@ use crate::service::requests::{MeetingRequest, PartyInput, PartyRefOut, RequestI
         api::create_request,
         api::get_request,
         api::act_on_request,
+        api::import_participants,
+        api::import_requests,
     ),
     components(schemas(
         Problem,
@@ -79,6 +82,7 @@ use crate::service::requests::{MeetingRequest, PartyInput, PartyRefOut, RequestI
         RequestInput,
         PartyInput,
         PartyRefOut,
+        ImportReport,
     ))
 )]
 pub struct ApiDoc;

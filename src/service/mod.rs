@@ -4,6 +4,7 @@
 
 pub mod events;
 pub mod groups;
+pub mod import;
 pub mod interpreters;
 pub mod organisations;
 pub mod participants;

@@ -135,9 +135,8 @@ fn span(check: &mut Check, date: NaiveDate, start: &str, end: &str, zone: Zone) 
 
 fn valid_link(check: &mut Check, link: &str) -> String {
     let link = link.trim();
-    if !link.is_empty() && !(link.starts_with("https://") || link.starts_with("http://"))
-        || link.contains(char::is_whitespace)
-    {
+    let web_address = link.starts_with("https://") || link.starts_with("http://");
+    if !link.is_empty() && (!web_address || link.contains(char::is_whitespace)) {
         check.fail("video_link", "must be an http(s) address");
     }
     link.to_string()

@@ -1,0 +1,8 @@
+//! Integration tests of the JSON API against a real server over a real SQLite file and a
+//! real PostgreSQL database (each scenario runs on both).
+
+mod support;
+
+mod import;
+mod scenario;
+mod validation;
