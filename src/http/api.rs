@@ -4,8 +4,8 @@ use actix_web::web::{self, Bytes, Data, Json, Path, Query};
 use actix_web::HttpResponse;
 
 use super::{parse_json, AppState};
-use crate::domain::RequestStatus;
-use crate::error::{AppResult, Problem};
+use crate::domain::{BookingSource, RequestStatus};
+use crate::error::{AppError, AppResult, Problem};
 use crate::service::events::{Event, EventInput};
 use crate::service::groups::{Group, GroupInput};
 use crate::service::import::{self, ImportReport};
@@ -14,6 +14,7 @@ use crate::service::organisations::{Organisation, OrganisationInput};
 use crate::service::participants::{Participant, ParticipantInput};
 use crate::service::programme::{Session, SessionInput, Window, WindowInput};
 use crate::service::requests::{MeetingRequest, RequestInput};
+use crate::service::schedule::{self, Booking, BookingInput, Schedule, Version};
 use crate::service::{
     events, groups, interpreters, organisations, participants, programme, requests, Page, PageQuery,
 };
@@ -89,7 +90,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/events/{event_id}/requests/{id}").get(get_request))
         .service(web::resource("/events/{event_id}/requests/{id}/{action}").post(act_on_request))
         .service(web::resource("/events/{event_id}/import/participants").post(import_participants))
-        .service(web::resource("/events/{event_id}/import/requests").post(import_requests));
+        .service(web::resource("/events/{event_id}/import/requests").post(import_requests))
+        .service(web::resource("/events/{event_id}/schedule").get(published_schedule))
+        .service(
+            web::resource("/events/{event_id}/schedule/versions")
+                .get(list_versions)
+                .post(create_version),
+        )
+        .service(web::resource("/events/{event_id}/schedule/versions/{id}").get(get_version))
+        .service(
+            web::resource("/events/{event_id}/schedule/versions/{id}/bookings")
+                .post(create_booking),
+        )
+        .service(
+            web::resource("/events/{event_id}/schedule/versions/{id}/bookings/{booking_id}")
+                .delete(delete_booking),
+        )
+        .service(
+            web::resource("/events/{event_id}/schedule/versions/{id}/publish")
+                .post(publish_version),
+        )
+        .service(
+            web::resource("/events/{event_id}/schedule/versions/{id}/export.csv")
+                .get(export_version),
+        );
 }
 
 type Id = Path<i64>;
@@ -488,7 +512,7 @@ pub async fn act_on_request(
         "cancel" => RequestStatus::Cancelled,
         "expire" => RequestStatus::Expired,
         other => {
-            return Err(crate::error::AppError::NotFound {
+            return Err(AppError::NotFound {
                 resource: "request action",
                 id: other.to_string(),
             })
@@ -538,4 +562,107 @@ pub async fn import_requests(
             .run(move |c| import::requests_csv(c, id, &body))
             .await?,
     ))
+}
+
+// ---- schedules ----
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/schedule", tag = "schedule",
+    responses((status = 200, body = Schedule, description = "the published schedule"), (status = 404, body = Problem)))]
+pub async fn published_schedule(state: Data<AppState>, id: Id) -> AppResult<Json<Schedule>> {
+    let id = id.into_inner();
+    let found = state.run(move |c| schedule::published(c, id)).await?;
+    found
+        .map(Json)
+        .ok_or_else(|| AppError::not_found("published schedule of event", id))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/schedule/versions", tag = "schedule",
+    responses((status = 200, body = Vec<Version>), (status = 404, body = Problem)))]
+pub async fn list_versions(state: Data<AppState>, id: Id) -> AppResult<Json<Vec<Version>>> {
+    let id = id.into_inner();
+    Ok(Json(state.run(move |c| schedule::versions(c, id)).await?))
+}
+
+/// Starts an empty draft for placing meetings by hand.
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/schedule/versions", tag = "schedule",
+    responses((status = 201, body = Schedule), (status = 404, body = Problem)))]
+pub async fn create_version(state: Data<AppState>, id: Id) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let made = state
+        .run(move |c| {
+            let row = schedule::new_draft(c, id, &serde_json::json!({"source": "organiser"}))?;
+            schedule::schedule(c, id, row.id)
+        })
+        .await?;
+    Ok(created(made))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/schedule/versions/{id}", tag = "schedule",
+    responses((status = 200, body = Schedule), (status = 404, body = Problem)))]
+pub async fn get_version(state: Data<AppState>, ids: Ids) -> AppResult<Json<Schedule>> {
+    let (event_id, id) = ids.into_inner();
+    Ok(Json(
+        state
+            .run(move |c| schedule::schedule(c, event_id, id))
+            .await?,
+    ))
+}
+
+/// The organiser places a meeting; 409 when a person, room or interpreter is taken.
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/schedule/versions/{id}/bookings", tag = "schedule",
+    request_body = BookingInput,
+    responses((status = 201, body = Booking), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_booking(
+    state: Data<AppState>,
+    ids: Ids,
+    body: Bytes,
+) -> AppResult<HttpResponse> {
+    let input: BookingInput = parse_json(&body)?;
+    let (event_id, id) = ids.into_inner();
+    Ok(created(
+        state
+            .run(move |c| schedule::book(c, event_id, id, &input, BookingSource::Organiser))
+            .await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/events/{event_id}/schedule/versions/{id}/bookings/{booking_id}", tag = "schedule",
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn delete_booking(
+    state: Data<AppState>,
+    path: Path<(i64, i64, i64)>,
+) -> AppResult<HttpResponse> {
+    let (event_id, id, booking_id) = path.into_inner();
+    state
+        .run(move |c| schedule::unbook(c, event_id, id, booking_id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/schedule/versions/{id}/publish", tag = "schedule",
+    responses((status = 200, body = Schedule), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn publish_version(state: Data<AppState>, ids: Ids) -> AppResult<Json<Schedule>> {
+    let (event_id, id) = ids.into_inner();
+    Ok(Json(
+        state
+            .run(move |c| schedule::publish(c, event_id, id))
+            .await?,
+    ))
+}
+
+/// One line per meeting and participant, with UTC and the participant's local times.
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/schedule/versions/{id}/export.csv", tag = "schedule",
+    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = Problem)))]
+pub async fn export_version(state: Data<AppState>, ids: Ids) -> AppResult<HttpResponse> {
+    let (event_id, id) = ids.into_inner();
+    let bytes = state
+        .run(move |c| schedule::export_csv(c, event_id, id))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "content-disposition",
+            format!("attachment; filename=\"schedule-{event_id}-v{id}.csv\""),
+        ))
+        .body(bytes))
 }

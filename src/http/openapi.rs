@@ -14,6 +14,7 @@ use crate::service::organisations::{Organisation, OrganisationInput};
 use crate::service::participants::{Participant, ParticipantInput};
 use crate::service::programme::{Session, SessionInput, Slot, Window, WindowInput};
 use crate::service::requests::{MeetingRequest, PartyInput, PartyRefOut, RequestInput};
+use crate::service::schedule::{Booking, BookingInput, Schedule, Version};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -58,6 +59,14 @@ use crate::service::requests::{MeetingRequest, PartyInput, PartyRefOut, RequestI
         api::act_on_request,
         api::import_participants,
         api::import_requests,
+        api::published_schedule,
+        api::list_versions,
+        api::create_version,
+        api::get_version,
+        api::create_booking,
+        api::delete_booking,
+        api::publish_version,
+        api::export_version,
     ),
     components(schemas(
         Problem,
@@ -83,6 +92,10 @@ use crate::service::requests::{MeetingRequest, PartyInput, PartyRefOut, RequestI
         PartyInput,
         PartyRefOut,
         ImportReport,
+        Schedule,
+        Version,
+        Booking,
+        BookingInput,
     ))
 )]
 pub struct ApiDoc;

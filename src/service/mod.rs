@@ -10,6 +10,7 @@ pub mod organisations;
 pub mod participants;
 pub mod programme;
 pub mod requests;
+pub mod schedule;
 
 use chrono::{NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};

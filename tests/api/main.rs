@@ -5,4 +5,5 @@ mod support;
 
 mod import;
 mod scenario;
+mod schedule;
 mod validation;
