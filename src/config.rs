@@ -124,7 +124,8 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.clear_env();
             jail.create_file("extra.toml", "[solver]\ntime_limit_seconds = 3.5\n")?;
-            let settings = Settings::load_from(Some(Path::new("extra.toml"))).expect("config loads");
+            let settings =
+                Settings::load_from(Some(Path::new("extra.toml"))).expect("config loads");
             assert_eq!(settings.solver.time_limit_seconds, 3.5);
             Ok(())
         });

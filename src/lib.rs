@@ -13,5 +13,6 @@ pub mod error;
 pub mod http;
 pub mod mail;
 pub mod outbox;
+pub mod service;
 pub mod solver;
 pub mod tz;

@@ -1,11 +1,21 @@
 //! The command line: argument parsing and the top-level commands.
 
+pub mod demo;
 pub mod solve;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use crate::config::Settings;
+use crate::db::DbPool;
+use crate::http::AppState;
+
 #[derive(Debug, Parser)]
-#[command(name = "matchtour", version, about = "Schedules matchmaking events between Europe and China")]
+#[command(
+    name = "matchtour",
+    version,
+    about = "Schedules matchmaking events between Europe and China"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -15,8 +25,12 @@ pub struct Cli {
 pub enum Command {
     /// Apply pending migrations, then serve the API and pages.
     Serve,
-    /// Create the demo event (the March 2021 virtual matchmaking tour), then serve it.
-    Demo,
+    /// Create the demo event (the March 2021 virtual matchmaking tour) if missing, then serve it.
+    Demo {
+        /// Seed the demo event and exit instead of serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Solve a `matchtour-instance/1` file and write a `matchtour-solution/1` file.
@@ -25,10 +39,78 @@ pub enum Command {
 
 pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    init_tracing();
     match cli.command {
         Command::Solve(args) => solve::run(args),
-        Command::Serve | Command::Demo | Command::Migrate => {
-            anyhow::bail!("not wired yet")
+        Command::Migrate => {
+            let (pool, _) = open()?;
+            println!("database ready ({})", pool.backend_name());
+            Ok(())
+        }
+        Command::Serve => {
+            let (pool, settings) = open()?;
+            serve(AppState { pool, settings })
+        }
+        Command::Demo { no_serve } => {
+            let (pool, settings) = open()?;
+            let mut conn = pool.get()?;
+            let event = demo::seed(&mut conn)
+                .map_err(|e| anyhow::anyhow!("seeding the demo event: {e}"))?;
+            drop(conn);
+            let base = settings.server.public_url.trim_end_matches('/').to_string();
+            println!("Demo event {} \"{}\" is ready.", event.id, event.name);
+            println!("  API:            {base}/api/v1/events/{}", event.id);
+            println!(
+                "  participants:   {base}/api/v1/events/{}/participants",
+                event.id
+            );
+            println!("  API browser:    {base}/api/docs");
+            println!("  OpenAPI:        {base}/api/openapi.json");
+            if no_serve {
+                return Ok(());
+            }
+            serve(AppState { pool, settings })
         }
     }
+}
+
+fn init_tracing() {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Loads the settings, opens the pool and applies pending migrations.
+fn open() -> anyhow::Result<(DbPool, Settings)> {
+    let settings = Settings::load()?;
+    let pool = DbPool::connect(&settings.database.url, settings.database.pool_size)
+        .with_context(|| format!("opening the database {}", redact(&settings.database.url)))?;
+    let applied = pool.migrate()?;
+    if applied > 0 {
+        tracing::info!(applied, "migrations applied");
+    }
+    Ok((pool, settings))
+}
+
+/// A URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn serve(state: AppState) -> anyhow::Result<()> {
+    let (host, port) = state.settings.bind_address();
+    actix_web::rt::System::new().block_on(async move {
+        let server = crate::http::server(state, (host.as_str(), port))?;
+        tracing::info!(%host, port, "serving");
+        server.await?;
+        Ok(())
+    })
 }

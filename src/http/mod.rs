@@ -1,1 +1,111 @@
-//! The JSON API under /api/v1, the OpenAPI document and the pages.
+//! The HTTP surface: the JSON API under `/api/v1`, the OpenAPI document, health probes.
+
+pub mod api;
+mod openapi;
+
+use actix_web::{web, HttpResponse};
+
+use crate::config::Settings;
+use crate::db::{Conn, DbPool};
+use crate::error::{AppError, AppResult};
+
+/// What every handler may reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub settings: Settings,
+}
+
+impl AppState {
+    /// Runs a use case on a pooled connection off the async executor.
+    pub async fn run<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Conn) -> AppResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("worker pool: {e}")))?
+    }
+}
+
+/// Parses a JSON body, naming the offending field when it does not fit.
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+    if body.is_empty() {
+        return Err(AppError::BadRequest("the request needs a JSON body".into()));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                Err(AppError::BadRequest(format!("malformed JSON: {inner}")))
+            } else if path == "." {
+                Err(AppError::invalid("body", inner.to_string()))
+            } else {
+                Err(AppError::invalid(path, inner.to_string()))
+            }
+        }
+    }
+}
+
+/// Registers every route; shared by `serve` and the tests.
+pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg: &mut web::ServiceConfig| {
+        let max_body = state.settings.server.max_body_bytes;
+        cfg.app_data(web::Data::new(state))
+            .app_data(web::PayloadConfig::new(max_body))
+            .app_data(
+                web::QueryConfig::default().error_handler(|e, _| {
+                    AppError::BadRequest(format!("query string: {e}")).into()
+                }),
+            )
+            .app_data(
+                web::PathConfig::default()
+                    .error_handler(|e, _| AppError::BadRequest(format!("path: {e}")).into()),
+            )
+            .route("/health", web::get().to(health))
+            .route("/ready", web::get().to(ready))
+            .service(web::scope("/api/v1").configure(api::routes))
+            .configure(openapi::routes)
+            .default_service(web::to(not_found));
+    }
+}
+
+async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+}
+
+async fn ready(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let backend = state.pool.backend_name();
+    state
+        .run(|conn| crate::db::ping(conn).map_err(AppError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ready", "database": backend})))
+}
+
+async fn not_found(req: actix_web::HttpRequest) -> AppResult<HttpResponse> {
+    Err(AppError::NotFound {
+        resource: "route",
+        id: req.path().to_string(),
+    })
+}
+
+/// The HTTP server with request logging (each request gets an id) and graceful shutdown.
+pub fn server(state: AppState, addr: (&str, u16)) -> std::io::Result<actix_web::dev::Server> {
+    let server = actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .wrap(tracing_actix_web::TracingLogger::default())
+            .configure(configure(state.clone()))
+    })
+    .shutdown_timeout(30)
+    .bind(addr)?
+    .run();
+    Ok(server)
+}

@@ -1,8 +1,7 @@
 //! Availability entered in a participant's own wall-clock time, turned into UTC intervals
 //! date by date (so each date gets its own DST offset), with the lenient gap rule of the
-//! module header.
-
-use std::collections::BTreeMap;
+//! module header. Which windows apply on which date (daily, per-day overrides) is the
+//! caller's `domain::Availability`; this module only converts.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -22,19 +21,6 @@ impl UtcInterval {
     }
 }
 
-/// When a participant is available, in their own zone.
-/// JSON: `{"daily": {"from": "08:00", "to": "20:00"}}` or
-/// `{"per_day": {"2021-03-25": [{"from": "08:00", "to": "12:00"}]}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Availability {
-    /// The same window on every programme date.
-    Daily(LocalWindow),
-    /// Windows per local date; a programme date without an entry has no availability and
-    /// entries for dates outside the programme are ignored.
-    PerDay(BTreeMap<NaiveDate, Vec<LocalWindow>>),
-}
-
 /// The UTC interval of `window` starting on `date` in `zone`; `None` when the window lies
 /// wholly inside a spring-forward gap.
 pub fn window_to_utc(date: NaiveDate, window: LocalWindow, zone: Zone) -> Option<UtcInterval> {
@@ -46,20 +32,17 @@ pub fn window_to_utc(date: NaiveDate, window: LocalWindow, zone: Zone) -> Option
     (interval.start < interval.end).then_some(interval)
 }
 
-/// The availability over the programme `dates` as sorted, disjoint UTC intervals; windows
-/// that overlap or touch (00:00–24:00 on consecutive dates) are merged.
-pub fn availability_to_utc(
-    dates: &[NaiveDate],
-    availability: &Availability,
+/// Availability as sorted, disjoint UTC intervals, from the windows that apply on each
+/// programme date (in the participant's zone). Windows that overlap or touch (00:00–00:00
+/// on consecutive dates) are merged. With `domain::Availability`:
+/// `availability_to_utc(dates.iter().map(|&d| (d, a.windows_on(d))), zone)`.
+pub fn availability_to_utc<'a>(
+    days: impl IntoIterator<Item = (NaiveDate, &'a [LocalWindow])>,
     zone: Zone,
 ) -> Vec<UtcInterval> {
-    let mut intervals: Vec<UtcInterval> = dates
-        .iter()
-        .flat_map(|&date| {
-            let windows = match availability {
-                Availability::Daily(window) => std::slice::from_ref(window),
-                Availability::PerDay(days) => days.get(&date).map_or(&[][..], Vec::as_slice),
-            };
+    let mut intervals: Vec<UtcInterval> = days
+        .into_iter()
+        .flat_map(|(date, windows)| {
             windows
                 .iter()
                 .filter_map(move |&w| window_to_utc(date, w, zone))
@@ -67,6 +50,14 @@ pub fn availability_to_utc(
         .collect();
     merge(&mut intervals);
     intervals
+}
+
+/// The same `window` on every one of `dates`, as sorted, disjoint UTC intervals.
+pub fn daily_to_utc(dates: &[NaiveDate], window: LocalWindow, zone: Zone) -> Vec<UtcInterval> {
+    availability_to_utc(
+        dates.iter().map(|&d| (d, std::slice::from_ref(&window))),
+        zone,
+    )
 }
 
 /// Sorts and merges overlapping or touching intervals in place.
@@ -102,11 +93,7 @@ mod tests {
     #[test]
     fn daily_shanghai_window_is_the_same_utc_every_day() {
         let dates = [d(2021, 3, 26), d(2021, 3, 29)];
-        let got = availability_to_utc(
-            &dates,
-            &Availability::Daily(w("08:00-20:00")),
-            zone("Asia/Shanghai"),
-        );
+        let got = daily_to_utc(&dates, w("08:00-20:00"), zone("Asia/Shanghai"));
         let got: Vec<_> = got.iter().map(rfc).collect();
         assert_eq!(
             got,
@@ -126,11 +113,7 @@ mod tests {
     #[test]
     fn daily_berlin_window_moves_an_hour_earlier_in_utc_after_the_switch() {
         let dates = [d(2021, 3, 26), d(2021, 3, 29)];
-        let got = availability_to_utc(
-            &dates,
-            &Availability::Daily(w("09:00-12:00")),
-            zone("Europe/Berlin"),
-        );
+        let got = daily_to_utc(&dates, w("09:00-12:00"), zone("Europe/Berlin"));
         assert_eq!(rfc(&got[0]).0, "2021-03-26T08:00:00+00:00");
         assert_eq!(rfc(&got[1]).0, "2021-03-29T07:00:00+00:00");
     }
@@ -179,13 +162,13 @@ mod tests {
     }
 
     #[test]
-    fn per_day_windows_only_for_programme_dates_and_merged() {
-        let mut days = BTreeMap::new();
-        days.insert(d(2021, 3, 25), vec![w("00:00-24:00")]);
-        days.insert(d(2021, 3, 26), vec![w("00:00-10:00"), w("09:00-12:00")]);
-        days.insert(d(2021, 4, 1), vec![w("09:00-12:00")]);
-        let dates = [d(2021, 3, 25), d(2021, 3, 26), d(2021, 3, 29)];
-        let got = availability_to_utc(&dates, &Availability::PerDay(days), zone("UTC"));
+    fn per_day_windows_are_merged() {
+        let days = [
+            (d(2021, 3, 25), vec![w("00:00-00:00")]),
+            (d(2021, 3, 26), vec![w("00:00-10:00"), w("09:00-12:00")]),
+            (d(2021, 3, 29), vec![]),
+        ];
+        let got = availability_to_utc(days.iter().map(|(d, ws)| (*d, ws.as_slice())), zone("UTC"));
         let got: Vec<_> = got.iter().map(rfc).collect();
         assert_eq!(
             got,
@@ -194,19 +177,5 @@ mod tests {
                 "2021-03-26T12:00:00+00:00".into()
             )]
         );
-    }
-
-    #[test]
-    fn availability_json_shapes() {
-        let daily: Availability =
-            serde_json::from_str(r#"{"daily":{"from":"22:00","to":"02:00"}}"#).unwrap();
-        assert_eq!(daily, Availability::Daily(w("22:00-02:00")));
-        let per_day: Availability =
-            serde_json::from_str(r#"{"per_day":{"2021-03-25":[{"from":"08:00","to":"12:00"}]}}"#)
-                .unwrap();
-        let Availability::PerDay(days) = per_day else {
-            panic!("expected per_day")
-        };
-        assert_eq!(days[&d(2021, 3, 25)], vec![w("08:00-12:00")]);
     }
 }

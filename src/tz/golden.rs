@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::availability::{availability_to_utc, Availability, UtcInterval};
+use super::availability::{daily_to_utc, UtcInterval};
 use super::{local_to_utc_lenient, utc_to_local, LocalWindow, TzError, Zone};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,7 +190,7 @@ pub fn golden_hours(input: &GoldenHoursInput) -> Result<Vec<GoldenDay>, TzError>
             .unwrap_or_default();
         sides.totals[side] += 1;
         let group = groups.entry((p.zone, p.comfort)).or_insert_with(|| Group {
-            comfort: availability_to_utc(&their_dates, &Availability::Daily(p.comfort), p.zone),
+            comfort: daily_to_utc(&their_dates, p.comfort, p.zone),
             per_side: Vec::new(),
         });
         match group.per_side.iter_mut().find(|(s, _)| *s == side) {
@@ -321,7 +321,7 @@ mod tests {
         let i = input(
             "Europe/Berlin",
             vec![d(2021, 6, 1)],
-            vec![person("Asia/Shanghai", "00:00-24:00", "cn")],
+            vec![person("Asia/Shanghai", "00:00-00:00", "cn")],
         );
         let days = golden_hours(&i).unwrap();
         assert_eq!(spans(&days[0]), ["00:00-00:00"]);
@@ -381,7 +381,7 @@ mod tests {
         let i = input(
             "Europe/Berlin",
             vec![d(2021, 3, 28)],
-            vec![person("UTC", "00:00-24:00", "a")],
+            vec![person("UTC", "00:00-00:00", "a")],
         );
         let day = &golden_hours(&i).unwrap()[0];
         assert_eq!(day.windows.len(), 1);

@@ -8,7 +8,7 @@ use super::{local_to_utc, LocalTime, TzError, UtcInterval, Zone};
 
 /// Consecutive slots of `slot_minutes` local minutes from `from` to `to` on `date` in
 /// `zone`, as UTC intervals. Only whole slots are made (a remainder shorter than a slot at
-/// the end is left out); `to` may be 24:00. Errors: a length outside 1..=1440 minutes, an
+/// the end is left out); a `to` of 00:00 is midnight at the end of `date`. Errors: a length outside 1..=1440 minutes, an
 /// end not after the start, no whole slot fitting, or a slot boundary that does not exist
 /// on that date (inside a spring-forward gap). Ambiguous boundaries take the first
 /// occurrence, like [`local_to_utc`].
@@ -22,10 +22,14 @@ pub fn slot_grid(
     if !(1..=1440).contains(&slot_minutes) {
         return Err(TzError::InvalidMinutes(slot_minutes));
     }
-    if to <= from {
+    let end = match to.minutes() {
+        0 => 24 * 60,
+        m => m,
+    };
+    if end <= from.minutes() {
         return Err(TzError::EndNotAfterStart { from, to });
     }
-    let count = i64::from(to.minutes() - from.minutes()) / slot_minutes;
+    let count = i64::from(end - from.minutes()) / slot_minutes;
     if count == 0 {
         return Err(TzError::NoSlotFits {
             from,
@@ -89,8 +93,10 @@ mod tests {
 
     #[test]
     fn a_grid_may_end_at_midnight() {
-        let grid = slot_grid(d(2021, 3, 26), lt("23:00"), lt("24:00"), 30, zone("UTC")).unwrap();
+        let grid = slot_grid(d(2021, 3, 26), lt("23:00"), lt("00:00"), 30, zone("UTC")).unwrap();
         assert_eq!(grid[1].end.to_rfc3339(), "2021-03-27T00:00:00+00:00");
+        let whole = slot_grid(d(2021, 3, 26), lt("00:00"), lt("00:00"), 60, zone("UTC")).unwrap();
+        assert_eq!(whole.len(), 24);
     }
 
     #[test]

@@ -11,19 +11,20 @@ use super::TzError;
 
 const DAY_MINUTES: u16 = 24 * 60;
 
-/// A wall-clock time of day with minute precision, from 00:00 to 24:00 inclusive.
-/// 24:00 is midnight at the *end* of a date, so that "until 24:00" can be written.
+/// A wall-clock time of day with minute precision, 00:00–23:59, written "HH:MM".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LocalTime(u16);
 
 impl LocalTime {
     pub const MIDNIGHT: LocalTime = LocalTime(0);
-    pub const END_OF_DAY: LocalTime = LocalTime(DAY_MINUTES);
 
-    /// `None` unless `hour:minute` is 00:00..=23:59 or exactly 24:00.
+    /// `None` unless `hour:minute` is 00:00..=23:59.
     pub fn new(hour: u32, minute: u32) -> Option<Self> {
-        let total = hour.checked_mul(60)?.checked_add(minute)?;
-        (minute < 60 && total <= u32::from(DAY_MINUTES)).then_some(LocalTime(total as u16))
+        if hour < 24 && minute < 60 {
+            Some(LocalTime((hour * 60 + minute) as u16))
+        } else {
+            None
+        }
     }
 
     /// Parses "HH:MM" (one-digit hours such as "9:30" are accepted too).
@@ -47,14 +48,19 @@ impl LocalTime {
         if minute >= 60 {
             return Err(err("minutes must be below 60"));
         }
-        Self::new(hour, minute).ok_or(err("hours must be below 24 (24:00 alone is allowed)"))
+        Self::new(hour, minute).ok_or(err("hours must be below 24 (midnight is 00:00)"))
     }
 
     pub fn from_naive(time: NaiveTime) -> Self {
         LocalTime((time.hour() * 60 + time.minute()) as u16)
     }
 
-    /// Minutes since the start of the date (0..=1440).
+    /// The same time as a chrono value (seconds zero).
+    pub fn time(self) -> NaiveTime {
+        NaiveTime::MIN + Duration::minutes(i64::from(self.0))
+    }
+
+    /// Minutes since the start of the date (0..1440).
     pub fn minutes(self) -> u32 {
         u32::from(self.0)
     }
@@ -67,9 +73,9 @@ impl LocalTime {
         self.minutes() % 60
     }
 
-    /// The wall-clock date and time this is on `date`; 24:00 is 00:00 of the next date.
+    /// The wall-clock date and time this is on `date`.
     pub fn on(self, date: NaiveDate) -> NaiveDateTime {
-        date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(self.0))
+        date.and_time(self.time())
     }
 }
 
@@ -99,38 +105,19 @@ impl<'de> Deserialize<'de> for LocalTime {
     }
 }
 
-/// A daily wall-clock window `from`–`to`. When `to` is not after `from` the window crosses
-/// midnight and ends on the next date (22:00–02:00). Empty windows (09:00–09:00) are refused;
-/// 00:00–24:00 is the whole day. JSON: `{"from": "22:00", "to": "02:00"}`.
+/// A daily wall-clock window `from`–`to`. When `to` is at or before `from` the window
+/// crosses midnight and ends on the next date (22:00–02:00); `from` = `to` is a whole 24 h
+/// (00:00–00:00 is the whole day). Every pair is valid, so the fields are public.
+/// JSON: `{"from": "22:00", "to": "02:00"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "RawWindow")]
 pub struct LocalWindow {
-    from: LocalTime,
-    to: LocalTime,
-}
-
-#[derive(Deserialize)]
-struct RawWindow {
-    from: LocalTime,
-    to: LocalTime,
-}
-
-impl TryFrom<RawWindow> for LocalWindow {
-    type Error = TzError;
-    fn try_from(raw: RawWindow) -> Result<Self, TzError> {
-        LocalWindow::new(raw.from, raw.to)
-    }
+    pub from: LocalTime,
+    pub to: LocalTime,
 }
 
 impl LocalWindow {
-    pub fn new(from: LocalTime, to: LocalTime) -> Result<Self, TzError> {
-        if from == LocalTime::END_OF_DAY {
-            return Err(TzError::WindowStartsAtMidnightEnd);
-        }
-        if from == to {
-            return Err(TzError::EmptyWindow { from, to });
-        }
-        Ok(LocalWindow { from, to })
+    pub fn new(from: LocalTime, to: LocalTime) -> Self {
+        LocalWindow { from, to }
     }
 
     /// Parses "HH:MM-HH:MM" (a hyphen or an en dash between the times).
@@ -141,23 +128,12 @@ impl LocalWindow {
                 input: input.to_string(),
                 reason: "a window needs two times separated by '-'",
             })?;
-        Self::new(LocalTime::parse(from)?, LocalTime::parse(to)?)
+        Ok(Self::new(LocalTime::parse(from)?, LocalTime::parse(to)?))
     }
 
-    /// The whole day, 00:00–24:00.
+    /// The whole day, 00:00–00:00.
     pub fn whole_day() -> Self {
-        LocalWindow {
-            from: LocalTime::MIDNIGHT,
-            to: LocalTime::END_OF_DAY,
-        }
-    }
-
-    pub fn from(self) -> LocalTime {
-        self.from
-    }
-
-    pub fn to(self) -> LocalTime {
-        self.to
+        Self::new(LocalTime::MIDNIGHT, LocalTime::MIDNIGHT)
     }
 
     /// True when the window ends on the date after it starts.
@@ -165,7 +141,7 @@ impl LocalWindow {
         self.to <= self.from
     }
 
-    /// Wall-clock length in minutes (what the participant reads on their clock).
+    /// Wall-clock length in minutes (what the participant reads on their clock), 1..=1440.
     pub fn minutes(self) -> u32 {
         if self.crosses_midnight() {
             self.to.minutes() + u32::from(DAY_MINUTES) - self.from.minutes()
@@ -207,7 +183,11 @@ mod tests {
         assert_eq!(lt("09:40").minutes(), 9 * 60 + 40);
         assert_eq!(lt("9:05").to_string(), "09:05");
         assert_eq!(lt(" 23:59 ").to_string(), "23:59");
-        assert_eq!(lt("24:00"), LocalTime::END_OF_DAY);
+        assert_eq!(
+            lt("16:40").time(),
+            NaiveTime::from_hms_opt(16, 40, 0).unwrap()
+        );
+        assert_eq!(LocalTime::from_naive(lt("07:05").time()), lt("07:05"));
     }
 
     #[test]
@@ -218,7 +198,7 @@ mod tests {
             ("009:40", "1–2 digits"),
             ("-1:00", "1–2 digits"),
             ("09:60", "below 60"),
-            ("24:01", "below 24"),
+            ("24:00", "below 24"),
             ("25:00", "below 24"),
             ("", "no ':'"),
             ("ab:cd", "1–2 digits"),
@@ -253,34 +233,25 @@ mod tests {
     #[test]
     fn whole_day_and_until_midnight() {
         assert_eq!(LocalWindow::whole_day().minutes(), 1440);
-        assert!(!LocalWindow::whole_day().crosses_midnight());
-        let evening = LocalWindow::parse("18:00-24:00").unwrap();
-        assert_eq!(evening.minutes(), 360);
-        // 00:00 as an end also means midnight.
+        assert!(LocalWindow::whole_day().crosses_midnight());
+        let date = NaiveDate::from_ymd_opt(2021, 3, 27).unwrap();
+        let (start, end) = LocalWindow::whole_day().on(date);
+        assert_eq!((end - start).num_hours(), 24);
+        // 00:00 as an end means midnight; equal ends mean a whole 24 h.
         assert_eq!(LocalWindow::parse("18:00-00:00").unwrap().minutes(), 360);
-    }
-
-    #[test]
-    fn empty_or_misplaced_windows_are_refused() {
-        assert!(matches!(
-            LocalWindow::parse("09:00-09:00"),
-            Err(TzError::EmptyWindow { .. })
-        ));
-        assert_eq!(
-            LocalWindow::parse("24:00-02:00"),
-            Err(TzError::WindowStartsAtMidnightEnd)
-        );
+        assert_eq!(LocalWindow::parse("09:00-09:00").unwrap().minutes(), 1440);
         assert!(LocalWindow::parse("09:00").is_err());
+        assert!(LocalWindow::parse("09:00-24:00").is_err());
     }
 
     #[test]
-    fn window_serde_validates() {
+    fn window_serde_uses_hh_mm_fields() {
         let w: LocalWindow = serde_json::from_str(r#"{"from":"22:00","to":"02:00"}"#).unwrap();
         assert_eq!(w.to_string(), "22:00–02:00");
         assert_eq!(
             serde_json::to_string(&w).unwrap(),
             r#"{"from":"22:00","to":"02:00"}"#
         );
-        assert!(serde_json::from_str::<LocalWindow>(r#"{"from":"09:00","to":"09:00"}"#).is_err());
+        assert!(serde_json::from_str::<LocalWindow>(r#"{"from":"9h","to":"10:00"}"#).is_err());
     }
 }

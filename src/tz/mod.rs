@@ -27,9 +27,9 @@
 //! its local length except when a DST transition falls inside it, where it differs by the
 //! size of the jump (one hour in Europe).
 //!
-//! A [`LocalTime`] may be `24:00`, meaning midnight at the end of the date; a
-//! [`LocalWindow`] whose end is not after its start crosses midnight and ends on the next
-//! date (22:00–02:00).
+//! A [`LocalWindow`] whose end is at or before its start crosses midnight and ends on the
+//! next date (22:00–02:00); equal ends make a whole 24 h (00:00–00:00 is the whole day).
+//! A slot grid's end of 00:00 is midnight at the end of its date.
 
 mod availability;
 mod format;
@@ -44,7 +44,7 @@ use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTim
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-pub use availability::{availability_to_utc, window_to_utc, Availability, UtcInterval};
+pub use availability::{availability_to_utc, daily_to_utc, window_to_utc, UtcInterval};
 pub use format::{format_date, format_dual, format_range_dual, zone_label, Locale};
 pub use golden::{
     golden_hours, GoldenDay, GoldenHoursInput, GoldenParticipant, GoldenWindow, SideCount,
@@ -66,10 +66,6 @@ pub enum TzError {
     },
     #[error("'{input}' is not a time of day: {reason} (expected HH:MM, e.g. 09:30)")]
     InvalidTime { input: String, reason: &'static str },
-    #[error("the window {from}–{to} is empty: use 00:00–24:00 for a whole day")]
-    EmptyWindow { from: LocalTime, to: LocalTime },
-    #[error("a window cannot start at 24:00: use 00:00")]
-    WindowStartsAtMidnightEnd,
     #[error("a length of {0} minutes is not allowed: it must be between 1 and 1440")]
     InvalidMinutes(i64),
     #[error("the grid end {to} is not after its start {from}")]

@@ -1,0 +1,14 @@
+DROP TABLE booking_attendees;
+DROP TABLE bookings;
+DROP TABLE schedule_versions;
+DROP TABLE meeting_requests;
+DROP TABLE bilateral_windows;
+DROP TABLE session_attendees;
+DROP TABLE sessions;
+DROP TABLE interpreters;
+DROP TABLE group_members;
+DROP TABLE participant_groups;
+DROP TABLE participants;
+DROP TABLE organisations;
+DROP TABLE event_days;
+DROP TABLE events;

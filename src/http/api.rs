@@ -1,0 +1,499 @@
+//! JSON handlers of `/api/v1`: thin wrappers that parse, call a use case, and answer.
+
+use actix_web::web::{self, Bytes, Data, Json, Path, Query};
+use actix_web::HttpResponse;
+
+use super::{parse_json, AppState};
+use crate::domain::RequestStatus;
+use crate::error::{AppResult, Problem};
+use crate::service::events::{Event, EventInput};
+use crate::service::groups::{Group, GroupInput};
+use crate::service::interpreters::{Interpreter, InterpreterInput};
+use crate::service::organisations::{Organisation, OrganisationInput};
+use crate::service::participants::{Participant, ParticipantInput};
+use crate::service::programme::{Session, SessionInput, Window, WindowInput};
+use crate::service::requests::{MeetingRequest, RequestInput};
+use crate::service::{
+    events, groups, interpreters, organisations, participants, programme, requests, Page, PageQuery,
+};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/events").get(list_events).post(create_event))
+        .service(
+            web::resource("/events/{event_id}")
+                .get(get_event)
+                .put(update_event)
+                .delete(delete_event),
+        )
+        .service(
+            web::resource("/events/{event_id}/sessions")
+                .get(list_sessions)
+                .post(create_session),
+        )
+        .service(
+            web::resource("/events/{event_id}/sessions/{id}")
+                .get(get_session)
+                .put(update_session)
+                .delete(delete_session),
+        )
+        .service(
+            web::resource("/events/{event_id}/windows")
+                .get(list_windows)
+                .post(create_window),
+        )
+        .service(web::resource("/events/{event_id}/windows/{id}").delete(delete_window))
+        .service(
+            web::resource("/events/{event_id}/organisations")
+                .get(list_organisations)
+                .post(create_organisation),
+        )
+        .service(
+            web::resource("/events/{event_id}/organisations/{id}")
+                .get(get_organisation)
+                .put(update_organisation)
+                .delete(delete_organisation),
+        )
+        .service(
+            web::resource("/events/{event_id}/participants")
+                .get(list_participants)
+                .post(create_participant),
+        )
+        .service(
+            web::resource("/events/{event_id}/participants/{id}")
+                .get(get_participant)
+                .put(update_participant)
+                .delete(delete_participant),
+        )
+        .service(
+            web::resource("/events/{event_id}/groups")
+                .get(list_groups)
+                .post(create_group),
+        )
+        .service(
+            web::resource("/events/{event_id}/groups/{id}")
+                .get(get_group)
+                .delete(delete_group),
+        )
+        .service(
+            web::resource("/events/{event_id}/interpreters")
+                .get(list_interpreters)
+                .post(create_interpreter),
+        )
+        .service(web::resource("/events/{event_id}/interpreters/{id}").delete(delete_interpreter))
+        .service(
+            web::resource("/events/{event_id}/requests")
+                .get(list_requests)
+                .post(create_request),
+        )
+        .service(web::resource("/events/{event_id}/requests/{id}").get(get_request))
+        .service(web::resource("/events/{event_id}/requests/{id}/{action}").post(act_on_request));
+}
+
+type Id = Path<i64>;
+type Ids = Path<(i64, i64)>;
+
+fn created<T: serde::Serialize>(value: T) -> HttpResponse {
+    HttpResponse::Created().json(value)
+}
+
+// ---- events ----
+
+#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(PageQuery),
+    responses((status = 200, body = Page<Event>), (status = 422, body = Problem)))]
+pub async fn list_events(
+    state: Data<AppState>,
+    q: Query<PageQuery>,
+) -> AppResult<Json<Page<Event>>> {
+    let (page, per_page) = q.resolve()?;
+    Ok(Json(
+        state.run(move |c| events::list(c, page, per_page)).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/events", tag = "events", request_body = EventInput,
+    responses((status = 201, body = Event), (status = 400, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_event(state: Data<AppState>, body: Bytes) -> AppResult<HttpResponse> {
+    let input: EventInput = parse_json(&body)?;
+    Ok(created(
+        state.run(move |c| events::create(c, &input)).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}", tag = "events",
+    responses((status = 200, body = Event), (status = 404, body = Problem)))]
+pub async fn get_event(state: Data<AppState>, id: Id) -> AppResult<Json<Event>> {
+    let id = id.into_inner();
+    Ok(Json(state.run(move |c| events::get(c, id)).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/events/{event_id}", tag = "events", request_body = EventInput,
+    responses((status = 200, body = Event), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_event(state: Data<AppState>, id: Id, body: Bytes) -> AppResult<Json<Event>> {
+    let input: EventInput = parse_json(&body)?;
+    let id = id.into_inner();
+    Ok(Json(
+        state.run(move |c| events::update(c, id, &input)).await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/events/{event_id}", tag = "events",
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn delete_event(state: Data<AppState>, id: Id) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    state.run(move |c| events::delete(c, id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+// ---- programme ----
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/sessions", tag = "programme",
+    responses((status = 200, body = Vec<Session>), (status = 404, body = Problem)))]
+pub async fn list_sessions(state: Data<AppState>, id: Id) -> AppResult<Json<Vec<Session>>> {
+    let id = id.into_inner();
+    Ok(Json(
+        state.run(move |c| programme::list_sessions(c, id)).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/sessions", tag = "programme", request_body = SessionInput,
+    responses((status = 201, body = Session), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_session(state: Data<AppState>, id: Id, body: Bytes) -> AppResult<HttpResponse> {
+    let input: SessionInput = parse_json(&body)?;
+    let id = id.into_inner();
+    Ok(created(
+        state
+            .run(move |c| programme::create_session(c, id, &input))
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/sessions/{id}", tag = "programme",
+    responses((status = 200, body = Session), (status = 404, body = Problem)))]
+pub async fn get_session(state: Data<AppState>, ids: Ids) -> AppResult<Json<Session>> {
+    let (event_id, id) = ids.into_inner();
+    Ok(Json(
+        state
+            .run(move |c| programme::get_session(c, event_id, id))
+            .await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/events/{event_id}/sessions/{id}", tag = "programme", request_body = SessionInput,
+    responses((status = 200, body = Session), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_session(
+    state: Data<AppState>,
+    ids: Ids,
+    body: Bytes,
+) -> AppResult<Json<Session>> {
+    let input: SessionInput = parse_json(&body)?;
+    let (event_id, id) = ids.into_inner();
+    Ok(Json(
+        state
+            .run(move |c| programme::update_session(c, event_id, id, &input))
+            .await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/events/{event_id}/sessions/{id}", tag = "programme",
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn delete_session(state: Data<AppState>, ids: Ids) -> AppResult<HttpResponse> {
+    let (event_id, id) = ids.into_inner();
+    state
+        .run(move |c| programme::delete_session(c, event_id, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/windows", tag = "programme",
+    responses((status = 200, body = Vec<Window>), (status = 404, body = Problem)))]
+pub async fn list_windows(state: Data<AppState>, id: Id) -> AppResult<Json<Vec<Window>>> {
+    let id = id.into_inner();
+    Ok(Json(
+        state.run(move |c| programme::list_windows(c, id)).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/windows", tag = "programme", request_body = WindowInput,
+    responses((status = 201, body = Window), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_window(state: Data<AppState>, id: Id, body: Bytes) -> AppResult<HttpResponse> {
+    let input: WindowInput = parse_json(&body)?;
+    let id = id.into_inner();
+    Ok(created(
+        state
+            .run(move |c| programme::create_window(c, id, &input))
+            .await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/events/{event_id}/windows/{id}", tag = "programme",
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn delete_window(state: Data<AppState>, ids: Ids) -> AppResult<HttpResponse> {
+    let (event_id, id) = ids.into_inner();
+    state
+        .run(move |c| programme::delete_window(c, event_id, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+// ---- organisations ----
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/organisations", tag = "people",
+    responses((status = 200, body = Vec<Organisation>), (status = 404, body = Problem)))]
+pub async fn list_organisations(
+    state: Data<AppState>,
+    id: Id,
+) -> AppResult<Json<Vec<Organisation>>> {
+    let id = id.into_inner();
+    Ok(Json(state.run(move |c| organisations::list(c, id)).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/organisations", tag = "people", request_body = OrganisationInput,
+    responses((status = 201, body = Organisation), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_organisation(
+    state: Data<AppState>,
+    id: Id,
+    body: Bytes,
+) -> AppResult<HttpResponse> {
+    let input: OrganisationInput = parse_json(&body)?;
+    let id = id.into_inner();
+    Ok(created(
+        state
+            .run(move |c| organisations::create(c, id, &input))
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/organisations/{id}", tag = "people",
+    responses((status = 200, body = Organisation), (status = 404, body = Problem)))]
+pub async fn get_organisation(state: Data<AppState>, ids: Ids) -> AppResult<Json<Organisation>> {
+    let (event_id, id) = ids.into_inner();
+    Ok(Json(
+        state
+            .run(move |c| organisations::get(c, event_id, id))
+            .await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/events/{event_id}/organisations/{id}", tag = "people", request_body = OrganisationInput,
+    responses((status = 200, body = Organisation), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_organisation(
+    state: Data<AppState>,
+    ids: Ids,
+    body: Bytes,
+) -> AppResult<Json<Organisation>> {
+    let input: OrganisationInput = parse_json(&body)?;
+    let (event_id, id) = ids.into_inner();
+    Ok(Json(
+        state
+            .run(move |c| organisations::update(c, event_id, id, &input))
+            .await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/events/{event_id}/organisations/{id}", tag = "people",
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn delete_organisation(state: Data<AppState>, ids: Ids) -> AppResult<HttpResponse> {
+    let (event_id, id) = ids.into_inner();
+    state
+        .run(move |c| organisations::delete(c, event_id, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+// ---- participants ----
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/participants", tag = "people", params(PageQuery),
+    responses((status = 200, body = Page<Participant>), (status = 404, body = Problem)))]
+pub async fn list_participants(
+    state: Data<AppState>,
+    id: Id,
+    q: Query<PageQuery>,
+) -> AppResult<Json<Page<Participant>>> {
+    let (page, per_page) = q.resolve()?;
+    let id = id.into_inner();
+    Ok(Json(
+        state
+            .run(move |c| participants::list(c, id, page, per_page))
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/participants", tag = "people", request_body = ParticipantInput,
+    responses((status = 201, body = Participant), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_participant(
+    state: Data<AppState>,
+    id: Id,
+    body: Bytes,
+) -> AppResult<HttpResponse> {
+    let input: ParticipantInput = parse_json(&body)?;
+    let id = id.into_inner();
+    Ok(created(
+        state
+            .run(move |c| participants::create(c, id, &input))
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/participants/{id}", tag = "people",
+    responses((status = 200, body = Participant), (status = 404, body = Problem)))]
+pub async fn get_participant(state: Data<AppState>, ids: Ids) -> AppResult<Json<Participant>> {
+    let (event_id, id) = ids.into_inner();
+    Ok(Json(
+        state
+            .run(move |c| participants::get(c, event_id, id))
+            .await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/events/{event_id}/participants/{id}", tag = "people", request_body = ParticipantInput,
+    responses((status = 200, body = Participant), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_participant(
+    state: Data<AppState>,
+    ids: Ids,
+    body: Bytes,
+) -> AppResult<Json<Participant>> {
+    let input: ParticipantInput = parse_json(&body)?;
+    let (event_id, id) = ids.into_inner();
+    Ok(Json(
+        state
+            .run(move |c| participants::update(c, event_id, id, &input))
+            .await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/events/{event_id}/participants/{id}", tag = "people",
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn delete_participant(state: Data<AppState>, ids: Ids) -> AppResult<HttpResponse> {
+    let (event_id, id) = ids.into_inner();
+    state
+        .run(move |c| participants::delete(c, event_id, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+// ---- groups ----
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/groups", tag = "people",
+    responses((status = 200, body = Vec<Group>), (status = 404, body = Problem)))]
+pub async fn list_groups(state: Data<AppState>, id: Id) -> AppResult<Json<Vec<Group>>> {
+    let id = id.into_inner();
+    Ok(Json(state.run(move |c| groups::list(c, id)).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/groups", tag = "people", request_body = GroupInput,
+    responses((status = 201, body = Group), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_group(state: Data<AppState>, id: Id, body: Bytes) -> AppResult<HttpResponse> {
+    let input: GroupInput = parse_json(&body)?;
+    let id = id.into_inner();
+    Ok(created(
+        state.run(move |c| groups::create(c, id, &input)).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/groups/{id}", tag = "people",
+    responses((status = 200, body = Group), (status = 404, body = Problem)))]
+pub async fn get_group(state: Data<AppState>, ids: Ids) -> AppResult<Json<Group>> {
+    let (event_id, id) = ids.into_inner();
+    Ok(Json(
+        state.run(move |c| groups::get(c, event_id, id)).await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/events/{event_id}/groups/{id}", tag = "people",
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn delete_group(state: Data<AppState>, ids: Ids) -> AppResult<HttpResponse> {
+    let (event_id, id) = ids.into_inner();
+    state.run(move |c| groups::delete(c, event_id, id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+// ---- interpreters ----
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/interpreters", tag = "people",
+    responses((status = 200, body = Vec<Interpreter>), (status = 404, body = Problem)))]
+pub async fn list_interpreters(state: Data<AppState>, id: Id) -> AppResult<Json<Vec<Interpreter>>> {
+    let id = id.into_inner();
+    Ok(Json(state.run(move |c| interpreters::list(c, id)).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/interpreters", tag = "people", request_body = InterpreterInput,
+    responses((status = 201, body = Interpreter), (status = 422, body = Problem)))]
+pub async fn create_interpreter(
+    state: Data<AppState>,
+    id: Id,
+    body: Bytes,
+) -> AppResult<HttpResponse> {
+    let input: InterpreterInput = parse_json(&body)?;
+    let id = id.into_inner();
+    Ok(created(
+        state
+            .run(move |c| interpreters::create(c, id, &input))
+            .await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/events/{event_id}/interpreters/{id}", tag = "people",
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn delete_interpreter(state: Data<AppState>, ids: Ids) -> AppResult<HttpResponse> {
+    let (event_id, id) = ids.into_inner();
+    state
+        .run(move |c| interpreters::delete(c, event_id, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+// ---- requests ----
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/requests", tag = "requests",
+    responses((status = 200, body = Vec<MeetingRequest>), (status = 404, body = Problem)))]
+pub async fn list_requests(state: Data<AppState>, id: Id) -> AppResult<Json<Vec<MeetingRequest>>> {
+    let id = id.into_inner();
+    Ok(Json(state.run(move |c| requests::list(c, id)).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/requests", tag = "requests", request_body = RequestInput,
+    responses((status = 201, body = MeetingRequest), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_request(state: Data<AppState>, id: Id, body: Bytes) -> AppResult<HttpResponse> {
+    let input: RequestInput = parse_json(&body)?;
+    let id = id.into_inner();
+    Ok(created(
+        state.run(move |c| requests::create(c, id, &input)).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/requests/{id}", tag = "requests",
+    responses((status = 200, body = MeetingRequest), (status = 404, body = Problem)))]
+pub async fn get_request(state: Data<AppState>, ids: Ids) -> AppResult<Json<MeetingRequest>> {
+    let (event_id, id) = ids.into_inner();
+    Ok(Json(
+        state.run(move |c| requests::get(c, event_id, id)).await?,
+    ))
+}
+
+/// accept, decline, cancel or expire a request.
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/requests/{id}/{action}", tag = "requests",
+    params(("action" = String, Path, description = "accept, decline, cancel or expire")),
+    responses((status = 200, body = MeetingRequest), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn act_on_request(
+    state: Data<AppState>,
+    path: Path<(i64, i64, String)>,
+) -> AppResult<Json<MeetingRequest>> {
+    let (event_id, id, action) = path.into_inner();
+    let to = match action.as_str() {
+        "accept" => RequestStatus::Accepted,
+        "decline" => RequestStatus::Declined,
+        "cancel" => RequestStatus::Cancelled,
+        "expire" => RequestStatus::Expired,
+        other => {
+            return Err(crate::error::AppError::NotFound {
+                resource: "request action",
+                id: other.to_string(),
+            })
+        }
+    };
+    Ok(Json(
+        state
+            .run(move |c| requests::transition(c, event_id, id, to))
+            .await?,
+    ))
+}

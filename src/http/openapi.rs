@@ -1,0 +1,93 @@
+//! The OpenAPI document (`/api/openapi.json`) and a browsable API page (`/api/docs`).
+
+use actix_web::{web, HttpResponse};
+use utoipa::OpenApi;
+use utoipa_scalar::{Scalar, Servable};
+
+use super::api;
+use crate::error::{FieldError, Problem};
+use crate::service::events::{Day, Event, EventInput};
+use crate::service::groups::{Group, GroupInput};
+use crate::service::interpreters::{Interpreter, InterpreterInput};
+use crate::service::organisations::{Organisation, OrganisationInput};
+use crate::service::participants::{Participant, ParticipantInput};
+use crate::service::programme::{Session, SessionInput, Slot, Window, WindowInput};
+use crate::service::requests::{MeetingRequest, PartyInput, PartyRefOut, RequestInput};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "matchtour API",
+        description = "Matchmaking events between Europe and China: programme, participants, requests, schedules."
+    ),
+    paths(
+        api::list_events,
+        api::create_event,
+        api::get_event,
+        api::update_event,
+        api::delete_event,
+        api::list_sessions,
+        api::create_session,
+        api::get_session,
+        api::update_session,
+        api::delete_session,
+        api::list_windows,
+        api::create_window,
+        api::delete_window,
+        api::list_organisations,
+        api::create_organisation,
+        api::get_organisation,
+        api::update_organisation,
+        api::delete_organisation,
+        api::list_participants,
+        api::create_participant,
+        api::get_participant,
+        api::update_participant,
+        api::delete_participant,
+        api::list_groups,
+        api::create_group,
+        api::get_group,
+        api::delete_group,
+        api::list_interpreters,
+        api::create_interpreter,
+        api::delete_interpreter,
+        api::list_requests,
+        api::create_request,
+        api::get_request,
+        api::act_on_request,
+    ),
+    components(schemas(
+        Problem,
+        FieldError,
+        Event,
+        EventInput,
+        Day,
+        Session,
+        SessionInput,
+        Window,
+        WindowInput,
+        Slot,
+        Organisation,
+        OrganisationInput,
+        Participant,
+        ParticipantInput,
+        Group,
+        GroupInput,
+        Interpreter,
+        InterpreterInput,
+        MeetingRequest,
+        RequestInput,
+        PartyInput,
+        PartyRefOut,
+    ))
+)]
+pub struct ApiDoc;
+
+async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/openapi.json", web::get().to(openapi_json))
+        .service(Scalar::with_url("/api/docs", ApiDoc::openapi()));
+}
