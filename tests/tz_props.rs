@@ -4,8 +4,8 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 use matchtour::tz::{
-    local_to_utc, local_to_utc_lenient, slot_grid, utc_to_local, window_to_utc, LocalTime,
-    LocalWindow, TzError, Zone,
+    format_dual, local_to_utc, local_to_utc_lenient, slot_grid, utc_to_local, window_to_utc,
+    zone_label, LocalTime, LocalWindow, Locale, TzError, Zone,
 };
 use proptest::prelude::*;
 
@@ -260,5 +260,33 @@ proptest! {
             prop_assert_eq!(utc_to_local(interval.start, z), from.on(date));
         }
         prop_assert_eq!(utc_to_local(interval.end, z), to.on(date));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Labels and day marks follow the EU rule, checked from the oracle's offsets.
+    #[test]
+    fn labels_and_day_marks(minutes in 0i64..(3652 * 24 * 60)) {
+        let start = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap().and_time(NaiveTime::MIN);
+        let instant = (start + Duration::minutes(minutes)).and_utc();
+        let year = instant.year();
+        let switch = |month| last_sunday(year, month).and_hms_opt(1, 0, 0).unwrap().and_utc();
+        let summer = switch(3) <= instant && instant < switch(10);
+        let (berlin, london, shanghai) =
+            (zone("Europe/Berlin"), zone("Europe/London"), zone("Asia/Shanghai"));
+        let pick = |s: &'static str, w: &'static str| if summer { s } else { w };
+        prop_assert_eq!(zone_label(berlin, instant, Locale::En), pick("CEST", "CET"));
+        prop_assert_eq!(zone_label(berlin, instant, Locale::De), pick("MESZ", "MEZ"));
+        prop_assert_eq!(zone_label(london, instant, Locale::En), pick("BST", "GMT"));
+        prop_assert_eq!(zone_label(shanghai, instant, Locale::Zh), "北京时间");
+
+        let berlin_date = (instant.naive_utc() + Duration::hours(if summer { 2 } else { 1 })).date();
+        let beijing_date = (instant.naive_utc() + Duration::hours(8)).date();
+        let text = format_dual(instant, berlin, shanghai, Locale::En);
+        prop_assert_eq!(text.ends_with(" (+1 day)"), beijing_date > berlin_date, "{}", text);
+        let text = format_dual(instant, shanghai, berlin, Locale::De);
+        prop_assert_eq!(text.ends_with(" (−1 Tag)"), beijing_date > berlin_date, "{}", text);
     }
 }
