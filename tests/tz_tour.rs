@@ -129,3 +129,34 @@ fn golden_hours_of_the_tour() {
         assert_eq!(w.end_utc.hour(), 12);
     }
 }
+
+/// The domain's availability (daily windows plus per-date overrides) through
+/// `availability_to_utc`, as the solver's input will be built: a Berlin founder free
+/// 08:00–11:00 every day but only 14:00–02:00 on the Saturday before the switch.
+#[test]
+fn domain_availability_over_the_tour_days() {
+    let json = r#"{"daily":[{"from":"08:00","to":"11:00"}],
+                   "days":{"2021-03-27":[{"from":"14:00","to":"02:00"}]}}"#;
+    let availability: matchtour::domain::Availability = serde_json::from_str(json).unwrap();
+    let days = [d(2021, 3, 26), d(2021, 3, 27), d(2021, 3, 29)];
+    let intervals = matchtour::tz::availability_to_utc(
+        days.iter().map(|&day| (day, availability.windows_on(day))),
+        zone("Europe/Berlin"),
+    );
+    let got: Vec<(String, String)> = intervals
+        .iter()
+        .map(|i| (i.start.to_rfc3339(), i.end.to_rfc3339()))
+        .collect();
+    let want = [
+        ("2021-03-26T07:00:00+00:00", "2021-03-26T10:00:00+00:00"),
+        // 02:00 on the gap night does not exist: the end moves to the jump (03:00 CEST).
+        ("2021-03-27T13:00:00+00:00", "2021-03-28T01:00:00+00:00"),
+        // After the switch the same wall-clock window is an hour earlier in UTC.
+        ("2021-03-29T06:00:00+00:00", "2021-03-29T09:00:00+00:00"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}
