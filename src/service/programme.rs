@@ -354,26 +354,49 @@ pub fn delete_session(conn: &mut Conn, event_id: i64, id: i64) -> AppResult<()> 
     Ok(())
 }
 
-/// The slots of a window: consecutive intervals of `slot_minutes` from its start; a last
-/// partial slot is dropped.
-pub fn window_slots(row: &WindowRow) -> Vec<Slot> {
-    let step = chrono::Duration::minutes(i64::from(row.slot_minutes.max(1)));
-    let mut slots = Vec::new();
-    let mut start = row.starts_at.and_utc();
-    let end = row.ends_at.and_utc();
-    while start + step <= end {
-        slots.push(Slot {
-            start,
-            end: start + step,
-        });
-        start += step;
-    }
-    slots
+/// The slots of a window, laid on the event's local wall clock (so a 09:00 grid stays at
+/// 09:00 local across a DST switch); a last partial slot is dropped.
+pub fn window_slots(row: &WindowRow, date: NaiveDate, zone: Zone) -> AppResult<Vec<Slot>> {
+    let parse = |t: &str| {
+        LocalTime::parse(t).map_err(|e| AppError::Internal(format!("stored window time: {e}")))
+    };
+    let grid = crate::tz::slot_grid(
+        date,
+        parse(&row.start_local)?,
+        parse(&row.end_local)?,
+        i64::from(row.slot_minutes),
+        zone,
+    )
+    .map_err(|e| AppError::Internal(format!("stored window {}: {e}", row.id)))?;
+    Ok(grid
+        .into_iter()
+        .map(|s| Slot {
+            start: s.start,
+            end: s.end,
+        })
+        .collect())
 }
 
-fn to_window(row: WindowRow, date: NaiveDate, zone: Zone) -> Window {
-    Window {
-        slots: window_slots(&row),
+/// Every bilateral slot of the event in time order, with the date of its window.
+pub fn event_slots(
+    conn: &mut Conn,
+    event_id: i64,
+    zone: Zone,
+) -> AppResult<Vec<(NaiveDate, Slot)>> {
+    let mut slots = Vec::new();
+    for (window, day) in window_rows(conn, event_id)? {
+        slots.extend(
+            window_slots(&window, day.date, zone)?
+                .into_iter()
+                .map(|s| (day.date, s)),
+        );
+    }
+    Ok(slots)
+}
+
+fn to_window(row: WindowRow, date: NaiveDate, zone: Zone) -> AppResult<Window> {
+    Ok(Window {
+        slots: window_slots(&row, date, zone)?,
         id: row.id,
         date,
         start_local: row.start_local,
@@ -382,7 +405,7 @@ fn to_window(row: WindowRow, date: NaiveDate, zone: Zone) -> Window {
         slot_minutes: row.slot_minutes,
         starts_at: row.starts_at.and_utc(),
         ends_at: row.ends_at.and_utc(),
-    }
+    })
 }
 
 pub fn create_window(conn: &mut Conn, event_id: i64, input: &WindowInput) -> AppResult<Window> {
@@ -395,9 +418,16 @@ pub fn create_window(conn: &mut Conn, event_id: i64, input: &WindowInput) -> App
         check.fail("slot_minutes", "must be between 5 and 240 minutes");
     }
     if let Some(span) = &span {
-        let minutes = (span.ends_at - span.starts_at).num_minutes();
-        if check.is_ok() && minutes < i64::from(input.slot_minutes) {
-            check.fail("end", "the window is shorter than one slot");
+        if check.is_ok() {
+            if let Err(e) = crate::tz::slot_grid(
+                input.date,
+                span.start,
+                span.end,
+                i64::from(input.slot_minutes),
+                zone,
+            ) {
+                check.fail("end", e.to_string());
+            }
         }
         let overlapping: i64 = with_conn!(conn, |c| bilateral_windows::table
             .filter(bilateral_windows::event_id.eq(event_id))
@@ -428,7 +458,7 @@ pub fn create_window(conn: &mut Conn, event_id: i64, input: &WindowInput) -> App
         .values(&row)
         .returning(WindowRow::as_returning())
         .get_result(c))?;
-    Ok(to_window(stored, day.date, zone))
+    to_window(stored, day.date, zone)
 }
 
 /// Every window of the event with its day, in time order.
@@ -444,10 +474,10 @@ pub fn window_rows(conn: &mut Conn, event_id: i64) -> AppResult<Vec<(WindowRow, 
 pub fn list_windows(conn: &mut Conn, event_id: i64) -> AppResult<Vec<Window>> {
     let event = events::row(conn, event_id)?;
     let zone = events::zone_of(&event)?;
-    Ok(window_rows(conn, event_id)?
+    window_rows(conn, event_id)?
         .into_iter()
         .map(|(w, d)| to_window(w, d.date, zone))
-        .collect())
+        .collect()
 }
 
 pub fn delete_window(conn: &mut Conn, event_id: i64, id: i64) -> AppResult<()> {

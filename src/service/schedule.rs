@@ -224,9 +224,10 @@ pub fn book(
             "this schedule version has been replaced; book in the current one",
         ));
     }
-    let slots: Vec<programme::Slot> = programme::window_rows(conn, event_id)?
-        .iter()
-        .flat_map(|(w, _)| programme::window_slots(w))
+    let zone = events::zone_of(&event)?;
+    let slots: Vec<programme::Slot> = programme::event_slots(conn, event_id, zone)?
+        .into_iter()
+        .map(|(_, s)| s)
         .collect();
     let mut check = Check::new();
     let length = input.length_slots.unwrap_or(1);
@@ -488,4 +489,57 @@ pub fn export_csv(conn: &mut Conn, event_id: i64, version_id: i64) -> AppResult<
     }
     out.into_inner()
         .map_err(|e| AppError::Internal(format!("csv: {e}")))
+}
+
+/// Stores planned bookings (from the solver) in `version_id` in one go: rooms numbered per
+/// slot, one attendee row per person and occupied slot (`slot_starts` lists every slot
+/// start of the event). The unique indexes still refuse any double booking.
+pub fn store(
+    conn: &mut Conn,
+    version_id: i64,
+    planned: Vec<(NewBooking, Vec<i64>)>,
+    slot_starts: &[NaiveDateTime],
+) -> AppResult<()> {
+    let mut rooms_used: BTreeMap<NaiveDateTime, i32> = BTreeMap::new();
+    conn.transaction(|conn| {
+        with_conn!(conn, |c| {
+            for (mut booking, persons) in planned {
+                booking.version_id = version_id;
+                let occupied: Vec<NaiveDateTime> = slot_starts
+                    .iter()
+                    .copied()
+                    .filter(|s| *s >= booking.starts_at && *s < booking.ends_at)
+                    .collect();
+                let room = occupied
+                    .iter()
+                    .map(|s| rooms_used.get(s).copied().unwrap_or(0))
+                    .max()
+                    .unwrap_or(0)
+                    + 1;
+                for s in &occupied {
+                    rooms_used.insert(*s, room);
+                }
+                booking.room = Some(room);
+                let id: i64 = diesel::insert_into(bookings::table)
+                    .values(&booking)
+                    .returning(bookings::id)
+                    .get_result(c)?;
+                let attendees: Vec<BookingAttendeeRow> = persons
+                    .iter()
+                    .flat_map(|p| {
+                        occupied.iter().map(move |s| BookingAttendeeRow {
+                            booking_id: id,
+                            version_id,
+                            participant_id: *p,
+                            slot_start: *s,
+                        })
+                    })
+                    .collect();
+                diesel::insert_into(booking_attendees::table)
+                    .values(&attendees)
+                    .execute(c)?;
+            }
+            Ok::<_, AppError>(())
+        })
+    })
 }

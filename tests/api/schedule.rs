@@ -19,20 +19,36 @@ async fn person(app: &TestApp, event: i64, name: &str, zone: &str) -> i64 {
 
 async fn organiser_places_meetings_by_hand(app: TestApp) {
     let id = create_tour(&app).await["id"].as_i64().unwrap();
-    app.create(&format!("/api/v1/events/{id}/windows"), json!({"date": "2021-03-26", "start": "09:00", "end": "10:00", "slot_minutes": 20})).await;
+    app.create(
+        &format!("/api/v1/events/{id}/windows"),
+        json!({"date": "2021-03-26", "start": "09:00", "end": "10:00", "slot_minutes": 20}),
+    )
+    .await;
     let anna = person(&app, id, "Anna", "Europe/Berlin").await;
     let wang = person(&app, id, "Wang", "Asia/Shanghai").await;
     let li = person(&app, id, "Li", "Asia/Shanghai").await;
-    let draft = app.create(&format!("/api/v1/events/{id}/schedule/versions"), json!({})).await;
+    let draft = app
+        .create(&format!("/api/v1/events/{id}/schedule/versions"), json!({}))
+        .await;
     let v = draft["version"]["id"].as_i64().unwrap();
     assert_eq!(draft["version"]["status"], "draft");
     let bookings = format!("/api/v1/events/{id}/schedule/versions/{v}/bookings");
 
-    let first = app.create(&bookings, json!({"participant_ids": [anna, wang], "start": "2021-03-26T08:00:00Z"})).await;
+    let first = app
+        .create(
+            &bookings,
+            json!({"participant_ids": [anna, wang], "start": "2021-03-26T08:00:00Z"}),
+        )
+        .await;
     assert_eq!(first["ends_at"], "2021-03-26T08:20:00Z");
     assert_eq!(first["room"], 1);
 
-    let (status, problem) = app.post(&bookings, &json!({"participant_ids": [anna, li], "start": "2021-03-26T08:00:00Z"})).await;
+    let (status, problem) = app
+        .post(
+            &bookings,
+            &json!({"participant_ids": [anna, li], "start": "2021-03-26T08:00:00Z"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
     assert_eq!(problem["field"], "start");
 
@@ -44,30 +60,63 @@ async fn organiser_places_meetings_by_hand(app: TestApp) {
     let (status, problem) = app
         .post(&bookings, &json!({"participant_ids": [wang, li], "start": "2021-03-26T08:40:00Z", "length_slots": 2}))
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "runs past the window: {problem}");
-    let (status, problem) = app.post(&bookings, &json!({"participant_ids": [wang, li], "start": "2021-03-26T08:05:00Z"})).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "runs past the window: {problem}"
+    );
+    let (status, problem) = app
+        .post(
+            &bookings,
+            &json!({"participant_ids": [wang, li], "start": "2021-03-26T08:05:00Z"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["field"], "start");
 
-    let (status, published) = app.post(&format!("/api/v1/events/{id}/schedule/versions/{v}/publish"), &json!({})).await;
+    let (status, published) = app
+        .post(
+            &format!("/api/v1/events/{id}/schedule/versions/{v}/publish"),
+            &json!({}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{published}");
     assert_eq!(published["version"]["status"], "published");
     let (_, current): (StatusCode, Value) = app.get(&format!("/api/v1/events/{id}/schedule")).await;
     assert_eq!(current["bookings"].as_array().unwrap().len(), 2);
-    let (status, _) = app.post(&format!("/api/v1/events/{id}/schedule/versions/{v}/publish"), &json!({})).await;
-    assert_eq!(status, StatusCode::CONFLICT, "a published version is not published twice");
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/events/{id}/schedule/versions/{v}/publish"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a published version is not published twice"
+    );
 
     let csv = app
         .client
-        .get(app.url(&format!("/api/v1/events/{id}/schedule/versions/{v}/export.csv")))
+        .get(app.url(&format!(
+            "/api/v1/events/{id}/schedule/versions/{v}/export.csv"
+        )))
         .send()
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    let wang_line = csv.lines().find(|l| l.contains("wang@example.org")).expect("Wang's line");
-    assert!(wang_line.contains("2021-03-26 16:00"), "Shanghai local time in the export: {wang_line}");
-    assert!(csv.lines().any(|l| l.contains("anna@example.org") && l.contains("2021-03-26 09:00")));
+    let wang_line = csv
+        .lines()
+        .find(|l| l.contains("wang@example.org"))
+        .expect("Wang's line");
+    assert!(
+        wang_line.contains("2021-03-26 16:00"),
+        "Shanghai local time in the export: {wang_line}"
+    );
+    assert!(csv
+        .lines()
+        .any(|l| l.contains("anna@example.org") && l.contains("2021-03-26 09:00")));
 }
 on_both_backends!(organiser_places_meetings_by_hand);
