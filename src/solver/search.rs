@@ -1,0 +1,575 @@
+//! The search: most-constrained-first construction, then rounds of large-neighbourhood
+//! search on every thread from the best schedule so far.
+//!
+//! Moves (each applied, scored incrementally, kept or undone by a simulated-annealing
+//! test): insert an unscheduled meeting, ejecting what blocks it (people, room, interpreter,
+//! `max_meetings`) and re-inserting the ejected meetings where they fit best; relocate a
+//! scheduled meeting the same way; empty one participant's day and refill it. Rounds have
+//! a fixed number of iterations and seeds derived from the round and the thread, so a run
+//! with an iteration budget (and no deadline) is reproducible.
+
+use std::time::Instant;
+
+use super::model::{Model, NONE};
+use super::rng::Rng;
+use super::score::{MOVED, WEIGHT};
+use super::state::State;
+
+/// How a search runs and when it stops (the first of the two limits reached).
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub seed: u64,
+    /// Iterations per thread; with no deadline either, a default budget.
+    pub max_iterations: Option<u64>,
+    pub deadline: Option<Instant>,
+    /// Parallel searches (each round starts all of them from the best schedule).
+    pub threads: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            seed: 1,
+            max_iterations: None,
+            deadline: None,
+            threads: 1,
+        }
+    }
+}
+
+/// Reported after the construction and after every round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub round: u64,
+    /// Iterations done so far by each thread.
+    pub iterations: u64,
+    pub score: i64,
+}
+
+/// Iterations per thread when neither a budget nor a deadline is given.
+const DEFAULT_ROUNDS: u64 = 20;
+/// Temperature of the acceptance test at the start; it falls to zero at the end.
+const START_TEMPERATURE: f64 = 1.0;
+
+fn round_size(model: &Model) -> u64 {
+    (model.n_meetings as u64 * 10).clamp(5_000, 300_000)
+}
+
+/// Runs construction and search; returns the best schedule (a state at its best score)
+/// and the number of iterations each thread made.
+pub fn run<'a>(
+    model: &'a Model,
+    options: &Options,
+    progress: &mut dyn FnMut(&Progress),
+) -> (State<'a>, u64) {
+    let started = Instant::now();
+    let mut rng = Rng::new(options.seed);
+    let mut state = State::new(model);
+    construct(&mut state, &mut rng);
+    // the baseline greedy's schedule too: the search never ends below it
+    let mut plain = State::new(model);
+    greedy(&mut plain);
+    if plain.score > state.score {
+        state = plain;
+    }
+    state.forget();
+    let per_round = round_size(model);
+    let budget = match (options.max_iterations, options.deadline) {
+        (Some(b), _) => b,
+        (None, Some(_)) => u64::MAX,
+        (None, None) => per_round * DEFAULT_ROUNDS,
+    };
+    let threads = options.threads.max(1);
+    let mut done = 0u64;
+    let mut round = 0u64;
+    progress(&Progress {
+        round,
+        iterations: done,
+        score: state.score,
+    });
+    while done < budget && options.deadline.map_or(true, |d| Instant::now() < d) {
+        let iters = per_round.min(budget - done);
+        let frac = match options.deadline {
+            Some(d) => {
+                let total = d.saturating_duration_since(started).as_secs_f64();
+                let spent = started.elapsed().as_secs_f64();
+                (spent / total.max(1e-9)).max(done as f64 / budget as f64)
+            }
+            None => done as f64 / budget as f64,
+        };
+        let temp = START_TEMPERATURE * (1.0 - frac.min(1.0)).powi(2);
+        let seed_of = |k: usize| {
+            options.seed ^ (round + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (k as u64) << 48
+        };
+        let results: Vec<(State<'a>, u64)> = if threads == 1 {
+            vec![search(
+                state.clone(),
+                seed_of(0),
+                iters,
+                options.deadline,
+                temp,
+            )]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|k| {
+                        let st = state.clone();
+                        let seed = seed_of(k);
+                        let deadline = options.deadline;
+                        scope.spawn(move || search(st, seed, iters, deadline, temp))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        };
+        let mut made = 0;
+        for (st, its) in results {
+            made = made.max(its);
+            if st.score > state.score {
+                state = st;
+            }
+        }
+        done += made;
+        round += 1;
+        progress(&Progress {
+            round,
+            iterations: done,
+            score: state.score,
+        });
+        if made < iters {
+            break; // the deadline stopped the round
+        }
+    }
+    fill(&mut state, &mut rng);
+    state.forget();
+    (state, done)
+}
+
+/// Meetings by most constrained first (fixed, then heaviest, then fewest starts), each at
+/// its best start.
+fn construct(state: &mut State, rng: &mut Rng) {
+    let md = state.model;
+    let mut order: Vec<u32> = (0..md.n_meetings as u32)
+        .filter(|&m| !md.cands(m as usize).is_empty())
+        .collect();
+    order.sort_by_key(|&m| {
+        let m = m as usize;
+        (
+            !md.fixed[m],
+            std::cmp::Reverse(md.weight[m]),
+            md.cands(m).len(),
+        )
+    });
+    for m in order {
+        let m = m as usize;
+        if let Some((s, i, v, delta)) = state.best_insert(m, rng) {
+            if delta > 0 || md.fixed[m] {
+                state.insert(m, s as usize, i, v);
+            }
+        }
+    }
+}
+
+/// The baseline greedy (`bench/greedy.py`): fixed first, then by weight and length
+/// (descending); each at its previous start if possible, else the earliest start
+/// comfortable for everyone, else the earliest start.
+fn greedy(state: &mut State) {
+    let md = state.model;
+    let mut order: Vec<usize> = (0..md.n_meetings).collect();
+    order.sort_by_key(|&m| {
+        (
+            !md.fixed[m],
+            std::cmp::Reverse(md.weight[m]),
+            std::cmp::Reverse(md.length[m]),
+        )
+    });
+    for m in order {
+        let prev = md.previous[m];
+        let comfortable = |k: usize| {
+            let bonus = if md.cand[k] == prev { MOVED as i32 } else { 0 };
+            md.cand_val[k] - bonus == WEIGHT as i32 * md.weight[m] as i32
+        };
+        let placeable = |state: &State, k: usize| state.can_place(m, md.cand[k] as usize);
+        let at_prev = md
+            .cands(m)
+            .find(|&k| md.cand[k] == prev)
+            .and_then(|k| placeable(state, k).map(|i| (k, i)));
+        let choice = at_prev
+            .or_else(|| {
+                md.cands(m)
+                    .filter(|&k| comfortable(k))
+                    .find_map(|k| placeable(state, k).map(|i| (k, i)))
+            })
+            .or_else(|| {
+                md.cands(m)
+                    .find_map(|k| placeable(state, k).map(|i| (k, i)))
+            });
+        if let Some((k, i)) = choice {
+            state.insert(m, md.cand[k] as usize, i, md.cand_val[k]);
+        }
+    }
+}
+
+/// Inserts every open meeting that still fits with a gain.
+fn fill(state: &mut State, rng: &mut Rng) {
+    let open = state.open.clone();
+    for m in open {
+        let m = m as usize;
+        if let Some((s, i, v, delta)) = state.best_insert(m, rng) {
+            if delta > 0 {
+                state.insert(m, s as usize, i, v);
+            }
+        }
+    }
+}
+
+/// Buffers reused by the moves.
+#[derive(Default)]
+struct Scratch {
+    blockers: Vec<u32>,
+    list: Vec<u32>,
+}
+
+fn search<'a>(
+    mut st: State<'a>,
+    seed: u64,
+    iters: u64,
+    deadline: Option<Instant>,
+    temp: f64,
+) -> (State<'a>, u64) {
+    let md = st.model;
+    let mut rng = Rng::new(seed);
+    let mut sc = Scratch::default();
+    let mut best = st.score;
+    st.forget();
+    // without improvement for this long, go back to the best schedule
+    let max_log = 4 * md.n_meetings + 1000;
+    let mut it = 0;
+    while it < iters {
+        if it & 255 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
+        it += 1;
+        let mark = st.mark();
+        let old = st.score;
+        let r = rng.below(100);
+        let ok = if r < 40 && !st.open.is_empty() {
+            let m = st.open[rng.below(st.open.len() as u32) as usize] as usize;
+            insert_move(&mut st, m, &mut rng, &mut sc)
+        } else if r < 60 {
+            let m = rng.below(md.n_meetings as u32) as usize;
+            st.start[m] != NONE && kempe(&mut st, m, &mut rng, &mut sc)
+        } else if r < 85 {
+            let m = rng.below(md.n_meetings as u32) as usize;
+            st.start[m] != NONE && !md.fixed[m] && relocate(&mut st, m, &mut rng, &mut sc)
+        } else {
+            let m = rng.below(md.n_meetings as u32) as usize;
+            st.start[m] != NONE && ruin_day(&mut st, m, &mut rng, &mut sc)
+        };
+        if !ok {
+            st.undo_to(mark);
+            continue;
+        }
+        let new = st.score;
+        let accept = new >= old || (temp > 0.0 && rng.unit() < ((new - old) as f64 / temp).exp());
+        if !accept {
+            st.undo_to(mark);
+        } else if new > best {
+            best = new;
+            st.forget();
+        }
+        if st.log_len() > max_log {
+            st.undo_to(0);
+        }
+    }
+    st.undo_to(0);
+    (st, it)
+}
+
+/// Inserts the open meeting `m`: where it fits if it does, else by ejection.
+fn insert_move(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
+    if let Some((s, i, v, delta)) = st.best_insert(m, rng) {
+        if delta > 0 {
+            st.insert(m, s as usize, i, v);
+            return true;
+        }
+    }
+    match pick_start(st, m, NONE, rng) {
+        Some(k) => eject_insert(st, m, k, rng, sc),
+        None => false,
+    }
+}
+
+/// Moves the scheduled meeting `m`: to its best free start, or by ejection elsewhere;
+/// then lets its participants' open meetings use the room it left.
+fn relocate(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
+    let old = st.start[m];
+    st.remove(m);
+    let ok = if rng.below(2) == 0 {
+        match st.best_insert(m, rng) {
+            Some((s, i, v, _)) => {
+                st.insert(m, s as usize, i, v);
+                true
+            }
+            None => false,
+        }
+    } else {
+        match pick_start(st, m, old, rng) {
+            Some(k) => eject_insert(st, m, k, rng, sc),
+            None => false,
+        }
+    };
+    if ok && st.start[m] != old {
+        refill_around(st, m, rng);
+    }
+    ok
+}
+
+/// Tries the open meetings of `m`'s participants, where they fit with a gain.
+fn refill_around(st: &mut State, m: usize, rng: &mut Rng) {
+    let md = st.model;
+    for &p in md.parts(m) {
+        for &o in md.meetings_of(p as usize) {
+            let o = o as usize;
+            if st.start[o] != NONE || md.cands(o).is_empty() {
+                continue;
+            }
+            if let Some((s, i, v, delta)) = st.best_insert(o, rng) {
+                if delta > 0 {
+                    st.insert(o, s as usize, i, v);
+                }
+            }
+        }
+    }
+}
+
+/// Empties the day of one participant of meeting `m` and refills it (with that
+/// participant's open meetings too), heaviest first, ties at random.
+fn ruin_day(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
+    let md = st.model;
+    let parts = md.parts(m);
+    let p = parts[rng.below(parts.len() as u32) as usize] as usize;
+    let d = md.slot_day[st.start[m] as usize] as usize;
+    st.meetings_on_day(p, d, &mut sc.list);
+    for &o in &sc.list {
+        st.remove(o as usize);
+    }
+    for &o in md.meetings_of(p) {
+        if st.start[o as usize] == NONE && !md.cands(o as usize).is_empty() && !sc.list.contains(&o)
+        {
+            sc.list.push(o);
+        }
+    }
+    shuffle(&mut sc.list, rng);
+    sc.list
+        .sort_by_key(|&o| std::cmp::Reverse(md.weight[o as usize]));
+    for k in 0..sc.list.len() {
+        let o = sc.list[k] as usize;
+        if let Some((s, i, v, delta)) = st.best_insert(o, rng) {
+            if delta > 0 {
+                st.insert(o, s as usize, i, v);
+            }
+        }
+    }
+    true
+}
+
+/// Kempe-chain swap: moves the scheduled meeting `m` from its slot `a` to another slot
+/// `b`, and with it, alternately, every meeting of `b` and of `a` that shares a
+/// participant with a moved one, so nobody is double booked. One-slot meetings only.
+fn kempe(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
+    let md = st.model;
+    if md.length[m] != 1 || md.fixed[m] {
+        return false;
+    }
+    let r = md.cands(m);
+    let a = st.start[m];
+    let b = md.cand[r.start + rng.below(r.len() as u32) as usize];
+    if a == b {
+        return false;
+    }
+    // the chain: meetings to move, each tagged with its slot
+    sc.blockers.clear();
+    sc.blockers.push(m as u32);
+    let mut k = 0;
+    while k < sc.blockers.len() {
+        let o = sc.blockers[k] as usize;
+        let (from, to) = if st.start[o] == a { (a, b) } else { (b, a) };
+        debug_assert_eq!(st.start[o], from);
+        for &p in md.parts(o) {
+            let x = st.occupant(p as usize, to as usize);
+            if x == NONE || sc.blockers.contains(&x) {
+                continue;
+            }
+            if md.length[x as usize] != 1 || md.fixed[x as usize] {
+                return false;
+            }
+            sc.blockers.push(x);
+        }
+        k += 1;
+        if sc.blockers.len() > 64 {
+            return false;
+        }
+    }
+    sc.list.clear();
+    for &o in &sc.blockers {
+        let to = if st.start[o as usize] == a { b } else { a };
+        sc.list.push(to);
+    }
+    for &o in &sc.blockers {
+        st.remove(o as usize);
+    }
+    for j in 0..sc.blockers.len() {
+        let (o, to) = (sc.blockers[j] as usize, sc.list[j]);
+        let Some(v) = md.value_at(o, to) else {
+            return false;
+        };
+        let Some(i) = st.can_place(o, to as usize) else {
+            return false;
+        };
+        st.insert(o, to as usize, i, v);
+    }
+    true
+}
+
+fn shuffle(v: &mut [u32], rng: &mut Rng) {
+    for k in (1..v.len()).rev() {
+        let j = rng.below(k as u32 + 1) as usize;
+        v.swap(k, j);
+    }
+}
+
+/// Among a few random feasible starts of the unscheduled `m` (not `avoid`), the one whose
+/// value minus the weight of the meetings of its participants there is highest: an index
+/// into the model's candidates.
+fn pick_start(st: &State, m: usize, avoid: u32, rng: &mut Rng) -> Option<usize> {
+    let md = st.model;
+    let r = md.cands(m);
+    if r.is_empty() {
+        return None;
+    }
+    let len = md.length[m] as usize;
+    let mut best: Option<(usize, i64)> = None;
+    for _ in 0..3 {
+        let k = r.start + rng.below(r.len() as u32) as usize;
+        let s = md.cand[k] as usize;
+        if s as u32 == avoid {
+            continue;
+        }
+        let mut est = i64::from(md.cand_val[k]);
+        for &p in md.parts(m) {
+            let mut last = NONE;
+            for t in s..s + len {
+                let o = st.occupant(p as usize, t);
+                if o != NONE && o != last {
+                    est -= if md.fixed[o as usize] {
+                        i64::MAX / 4
+                    } else {
+                        1000 * i64::from(md.weight[o as usize])
+                    };
+                    last = o;
+                }
+            }
+        }
+        if best.map_or(true, |(_, b)| est > b) {
+            best = Some((k, est));
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
+/// Places the unscheduled `m` at candidate `k`, ejecting whatever blocks it, then puts
+/// the ejected meetings back where they fit best. False if a fixed meeting is in the way.
+fn eject_insert(st: &mut State, m: usize, k: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
+    let md = st.model;
+    let s = md.cand[k] as usize;
+    let len = md.length[m] as usize;
+    sc.blockers.clear();
+    for &p in md.parts(m) {
+        for t in s..s + len {
+            let o = st.occupant(p as usize, t);
+            if o != NONE && !sc.blockers.contains(&o) {
+                sc.blockers.push(o);
+            }
+        }
+    }
+    if sc.blockers.iter().any(|&o| md.fixed[o as usize]) {
+        return false;
+    }
+    for &o in &sc.blockers {
+        st.remove(o as usize);
+    }
+    // one more meeting away for a participant at `max_meetings`
+    for &p in md.parts(m) {
+        let p = p as usize;
+        if st.count[p] >= md.max_meetings[p] {
+            let mine: Vec<u32> = md
+                .meetings_of(p)
+                .iter()
+                .copied()
+                .filter(|&o| st.start[o as usize] != NONE && !md.fixed[o as usize])
+                .collect();
+            if mine.is_empty() {
+                return false;
+            }
+            let o = mine[rng.below(mine.len() as u32) as usize];
+            st.remove(o as usize);
+            sc.blockers.push(o);
+        }
+    }
+    // a room: the lightest meeting of a full slot
+    for t in s..s + len {
+        if st.room_use[t] >= md.rooms {
+            let pick = st.slot_list[t]
+                .iter()
+                .copied()
+                .filter(|&o| !md.fixed[o as usize])
+                .min_by_key(|&o| (md.weight[o as usize], rng.below(1 << 16)));
+            let Some(o) = pick else { return false };
+            st.remove(o as usize);
+            sc.blockers.push(o);
+        }
+    }
+    // an interpreter: free one who could serve
+    if md.needs_interp[m] && st.free_interp(m, s).is_none() {
+        let able: Vec<u32> = md
+            .interps(m)
+            .iter()
+            .copied()
+            .filter(|&i| (s..s + len).all(|t| md.interp_avail[i as usize * md.n_slots + t]))
+            .collect();
+        if able.is_empty() {
+            return false;
+        }
+        let i = able[rng.below(able.len() as u32) as usize] as usize;
+        for t in s..s + len {
+            let o = st.interp_occupant(i, t);
+            if o != NONE {
+                if md.fixed[o as usize] {
+                    return false;
+                }
+                st.remove(o as usize);
+                sc.blockers.push(o);
+            }
+        }
+    }
+    let Some(i) = st.can_place(m, s) else {
+        return false;
+    };
+    st.insert(m, s, i, md.cand_val[k]);
+    shuffle(&mut sc.blockers, rng);
+    sc.blockers
+        .sort_by_key(|&o| std::cmp::Reverse(md.weight[o as usize]));
+    for j in 0..sc.blockers.len() {
+        let o = sc.blockers[j] as usize;
+        if let Some((s2, i2, v2, delta)) = st.best_insert(o, rng) {
+            if delta > 0 {
+                st.insert(o, s2 as usize, i2, v2);
+            }
+        }
+    }
+    true
+}

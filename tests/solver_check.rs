@@ -1,0 +1,92 @@
+//! Solves a few small bench instances and verifies each solution with the independent
+//! checker `shared/bench/check.py` (feasible, and the same score as the solver reports).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use matchtour::solver::{self, format, Options};
+
+fn bench_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench");
+    if dir.join("check.py").exists() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "\n*** SKIPPED: {} not found, solutions were NOT checked with check.py ***\n",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// Solves `instance` (relative to bench/instances) and returns check.py's metrics.
+fn solve_and_check(bench: &Path, instance: &str, threads: usize) -> serde_json::Value {
+    let path = bench.join("instances").join(instance);
+    let bytes = std::fs::read(&path).expect("instance readable");
+    let doc = format::parse_instance(&bytes).expect("valid instance");
+    let (problem, ids) = format::to_problem(&doc).expect("valid problem");
+    let options = Options {
+        seed: 3,
+        max_iterations: Some(3_000),
+        deadline: None,
+        threads,
+    };
+    let solution = solver::solve(&problem, &options, &mut |_| {}).expect("solvable");
+    let out = tempfile::NamedTempFile::new().expect("temp file");
+    let json = serde_json::to_vec(&format::to_solution_doc(&solution, &ids)).expect("json");
+    std::fs::write(out.path(), json).expect("write solution");
+    let run = Command::new("python3")
+        .arg(bench.join("check.py"))
+        .arg(&path)
+        .arg(out.path())
+        .arg("--json")
+        .output()
+        .expect("python3 runs");
+    let report: serde_json::Value =
+        serde_json::from_slice(&run.stdout).expect("check.py prints JSON");
+    let metrics = report["metrics"].clone();
+    assert_eq!(
+        metrics["feasible"], true,
+        "{instance}: infeasible: {}",
+        report["violations"]
+    );
+    assert_eq!(
+        metrics["score"], solution.score.score,
+        "{instance}: score differs"
+    );
+    assert_eq!(metrics["idle_slots"], solution.score.idle_slots);
+    assert_eq!(metrics["breaks"], solution.score.breaks);
+    assert_eq!(metrics["uncomfortable"], solution.score.uncomfortable);
+    assert_eq!(metrics["moved"], solution.score.moved);
+    assert_eq!(
+        metrics["scheduled"].as_u64(),
+        Some((problem.meetings.len() - solution.unscheduled.len()) as u64)
+    );
+    metrics
+}
+
+#[test]
+fn tour_solution_passes_the_checker() {
+    let Some(bench) = bench_dir() else { return };
+    solve_and_check(&bench, "tour-1.json", 2);
+}
+
+#[test]
+fn replanned_tour_solution_passes_the_checker() {
+    let Some(bench) = bench_dir() else { return };
+    let metrics = solve_and_check(&bench, "tour-1-replan.json", 1);
+    assert!(metrics["previous"].as_u64() > Some(0));
+}
+
+#[test]
+fn b2b_breaks_solution_passes_the_checker() {
+    let Some(bench) = bench_dir() else { return };
+    let metrics = solve_and_check(&bench, "b2b/tic-12.json", 2);
+    assert_eq!(metrics["objective_idle"], "breaks");
+}
+
+#[test]
+fn b2b_fixed_meetings_stay_fixed() {
+    let Some(bench) = bench_dir() else { return };
+    solve_and_check(&bench, "b2b/tic-13-fixed20.json", 1);
+}
