@@ -12,6 +12,7 @@ use crate::service::import::{self, ImportReport};
 use crate::service::interpreters::{Interpreter, InterpreterInput};
 use crate::service::organisations::{Organisation, OrganisationInput};
 use crate::service::participants::{Participant, ParticipantInput};
+use crate::service::planning::{self, SolveInput};
 use crate::service::programme::{Session, SessionInput, Window, WindowInput};
 use crate::service::requests::{MeetingRequest, RequestInput};
 use crate::service::schedule::{self, Booking, BookingInput, Schedule, Version};
@@ -92,6 +93,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/events/{event_id}/import/participants").post(import_participants))
         .service(web::resource("/events/{event_id}/import/requests").post(import_requests))
         .service(web::resource("/events/{event_id}/schedule").get(published_schedule))
+        .service(web::resource("/events/{event_id}/schedule/solve").post(solve_schedule))
         .service(
             web::resource("/events/{event_id}/schedule/versions")
                 .get(list_versions)
@@ -665,4 +667,23 @@ pub async fn export_version(state: Data<AppState>, ids: Ids) -> AppResult<HttpRe
             format!("attachment; filename=\"schedule-{event_id}-v{id}.csv\""),
         ))
         .body(bytes))
+}
+
+/// Runs the solver over the event's live requests and stores the result as a new draft
+/// version; its summary holds the score and, for every meeting left out, the reason.
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/schedule/solve", tag = "schedule", request_body = SolveInput,
+    responses((status = 201, body = Schedule), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn solve_schedule(state: Data<AppState>, id: Id, body: Bytes) -> AppResult<HttpResponse> {
+    let input: SolveInput = if body.is_empty() {
+        SolveInput::default()
+    } else {
+        parse_json(&body)?
+    };
+    let id = id.into_inner();
+    let default_seconds = state.settings.solver.time_limit_seconds;
+    Ok(created(
+        state
+            .run(move |c| planning::solve(c, id, &input, default_seconds))
+            .await?,
+    ))
 }

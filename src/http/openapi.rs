@@ -12,6 +12,7 @@ use crate::service::import::ImportReport;
 use crate::service::interpreters::{Interpreter, InterpreterInput};
 use crate::service::organisations::{Organisation, OrganisationInput};
 use crate::service::participants::{Participant, ParticipantInput};
+use crate::service::planning::{SolveInput, SolveSummary, Unscheduled};
 use crate::service::programme::{Session, SessionInput, Slot, Window, WindowInput};
 use crate::service::requests::{MeetingRequest, PartyInput, PartyRefOut, RequestInput};
 use crate::service::schedule::{Booking, BookingInput, Schedule, Version};
@@ -60,6 +61,7 @@ use crate::service::schedule::{Booking, BookingInput, Schedule, Version};
         api::import_participants,
         api::import_requests,
         api::published_schedule,
+        api::solve_schedule,
         api::list_versions,
         api::create_version,
         api::get_version,
@@ -96,6 +98,9 @@ use crate::service::schedule::{Booking, BookingInput, Schedule, Version};
         Version,
         Booking,
         BookingInput,
+        SolveInput,
+        SolveSummary,
+        Unscheduled,
     ))
 )]
 pub struct ApiDoc;

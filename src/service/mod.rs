@@ -8,6 +8,7 @@ pub mod import;
 pub mod interpreters;
 pub mod organisations;
 pub mod participants;
+pub mod planning;
 pub mod programme;
 pub mod requests;
 pub mod schedule;

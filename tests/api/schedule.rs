@@ -120,3 +120,83 @@ async fn organiser_places_meetings_by_hand(app: TestApp) {
         .any(|l| l.contains("anna@example.org") && l.contains("2021-03-26 09:00")));
 }
 on_both_backends!(organiser_places_meetings_by_hand);
+
+async fn the_solver_plans_the_demo_tour(app: TestApp) {
+    // The demo seeding goes through the same use cases; solve it through the API.
+    let mut conn = app_pool(&app);
+    let event = matchtour::cli::demo::seed(&mut conn).expect("demo seeds");
+    drop(conn);
+    let id = event.id;
+    let (status, draft) = app
+        .post(
+            &format!("/api/v1/events/{id}/schedule/solve"),
+            &json!({"time_limit_seconds": 1.0, "seed": 7}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{draft}");
+    let summary = &draft["version"]["summary"];
+    let bookings = draft["bookings"].as_array().unwrap();
+    assert_eq!(
+        summary["scheduled"].as_u64().unwrap() as usize,
+        bookings.len()
+    );
+    assert!(bookings.len() >= 20, "most demo meetings fit: {summary}");
+    let unscheduled = summary["unscheduled"].as_array().unwrap();
+    assert_eq!(
+        bookings.len() + unscheduled.len(),
+        summary["meetings"].as_u64().unwrap() as usize
+    );
+    assert!(unscheduled
+        .iter()
+        .all(|u| !u["reason"].as_str().unwrap().is_empty()));
+
+    // Independent check of the hard constraints on what was stored: nobody twice in a slot.
+    let mut seen = std::collections::HashSet::new();
+    for b in bookings {
+        for p in b["participant_ids"].as_array().unwrap() {
+            assert!(
+                seen.insert((
+                    p.as_i64().unwrap(),
+                    b["starts_at"].as_str().unwrap().to_string()
+                )),
+                "double booking of {p}"
+            );
+        }
+    }
+    let v = draft["version"]["id"].as_i64().unwrap();
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/events/{id}/schedule/versions/{v}/publish"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Re-planning keeps published meetings where they were.
+    let (status, again) = app
+        .post(
+            &format!("/api/v1/events/{id}/schedule/solve"),
+            &json!({"time_limit_seconds": 1.0, "seed": 8}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(
+        again["version"]["summary"]["moved"], 0,
+        "{}",
+        again["version"]["summary"]
+    );
+
+    let (status, problem) = app
+        .post(
+            &format!("/api/v1/events/{id}/schedule/solve"),
+            &json!({"time_limit_seconds": 0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["field"], "time_limit_seconds");
+}
+on_both_backends!(the_solver_plans_the_demo_tour);
+
+fn app_pool(app: &TestApp) -> matchtour::db::Conn {
+    app.pool.get().expect("a connection")
+}

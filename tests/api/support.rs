@@ -15,6 +15,7 @@ pub const PG_ENV: &str = "MATCHTOUR_TEST_POSTGRES_URL";
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
+    pub pool: DbPool,
     _backend: Backend,
 }
 
@@ -65,11 +66,19 @@ impl TestApp {
         pool.migrate().expect("migrations apply");
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let port = listener.local_addr().expect("bound").port();
-        let srv = server(AppState { pool, settings }, listener).expect("server starts");
+        let srv = server(
+            AppState {
+                pool: pool.clone(),
+                settings,
+            },
+            listener,
+        )
+        .expect("server starts");
         actix_web::rt::spawn(srv);
         TestApp {
             base: format!("http://127.0.0.1:{port}"),
             client: reqwest::Client::new(),
+            pool: pool.clone(),
             _backend: backend,
         }
     }
