@@ -249,7 +249,8 @@ fn the_itinerary_is_text_and_html_without_a_calendar() {
         from: FROM.into(),
         reply_to: None,
         to: Person {
-            name: "Anna Müller".into(),
+            // A comma and quotes in a display name must not split the address list.
+            name: "Müller, Anna \"Doc\"".into(),
             email: "anna@example.de".into(),
         },
         content: render_itinerary(&view).unwrap(),
@@ -260,7 +261,10 @@ fn the_itinerary_is_text_and_html_without_a_calendar() {
         parsed["subject"],
         "Ihr Programm: Matchmaking-Tour China 2021"
     );
-    assert_eq!(parsed["to"], "Anna Müller <anna@example.de>");
+    assert_eq!(
+        parsed["to_addresses"],
+        serde_json::json!([["Müller, Anna \"Doc\"", "anna@example.de"]])
+    );
     assert_eq!(parsed["root"]["content_type"], "multipart/alternative");
     assert_eq!(content_types(&parsed["root"]), ["text/plain", "text/html"]);
     let plain = parsed["root"]["parts"][0]["body"].as_str().unwrap();
