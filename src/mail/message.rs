@@ -53,7 +53,7 @@ pub struct RenderedMail {
 }
 
 /// The file name of the attached calendar object.
-pub const ICS_FILE_NAME: &str = "invite.ics";
+const ICS_FILE_NAME: &str = "invite.ics";
 
 /// A Message-ID derived from a stable key (e.g. the outbox job id) and the sender's domain,
 /// so that every attempt to deliver the same job carries the same id.
