@@ -34,6 +34,7 @@ def main():
         "subject": str(message["Subject"]),
         "from": str(message["From"]),
         "to": str(message["To"]),
+        "to_addresses": [[a.display_name, a.addr_spec] for a in message["To"].addresses],
         "reply_to": str(message["Reply-To"]) if message["Reply-To"] else None,
         "message_id": str(message["Message-ID"]),
         "date": str(message["Date"]),

@@ -241,7 +241,7 @@ fn a_feed_of_sessions_and_meetings_round_trips_random_text() {
             event.description = random_text((i as usize * 13) % 200);
             event.location = (i % 3 == 0).then(|| random_text(20));
             if i % 2 == 0 {
-                // Sessions: no attendee list in a feed entry.
+                // Sessions have no attendee list; meetings do, but a feed leaves it out.
                 event.attendees.clear();
             }
             event
@@ -261,6 +261,11 @@ fn a_feed_of_sessions_and_meetings_round_trips_random_text() {
         assert_eq!(theirs["dtstart"], iso(ours.start));
         assert_eq!(theirs["dtend"], iso(ours.end));
         assert_eq!(theirs["status"], "CONFIRMED");
+        assert_eq!(theirs["attendees"], serde_json::json!([]));
+        assert_eq!(
+            theirs["organizer"]["value"],
+            "mailto:events@matchtour.example"
+        );
         assert_eq!(theirs["summary"], normalise(&ours.summary));
         let description = theirs["description"].as_str().unwrap();
         assert!(description.starts_with(normalise(ours.description.trim_end()).as_str()));

@@ -153,6 +153,8 @@ fn an_invitation_is_alternative_text_html_calendar_inside_mixed_with_the_ics_att
     );
     assert_eq!(parsed["message_id"], "<outbox-0@matchtour.example>");
     assert_eq!(parsed["mime_version"], "1.0");
+    let raw = String::from_utf8_lossy(&mail.bytes);
+    assert!(raw.contains("Content-Type: text/calendar; charset=UTF-8; method=REQUEST\r\n"));
     // The raw header is ASCII (RFC 2047 encoded words), as SMTP without SMTPUTF8 needs.
     let raw_headers = mail
         .bytes
@@ -185,13 +187,7 @@ fn an_invitation_is_alternative_text_html_calendar_inside_mixed_with_the_ics_att
 
     let calendar = &alternative["parts"][2];
     assert_eq!(calendar["params"]["method"], "REQUEST");
-    assert_eq!(
-        calendar["params"]["charset"]
-            .as_str()
-            .unwrap()
-            .to_uppercase(),
-        "UTF-8"
-    );
+    assert_eq!(calendar["params"]["charset"], "UTF-8");
     assert_eq!(calendar["disposition"], Value::Null);
     assert_eq!(calendar["body"], ics.as_str());
 
@@ -253,7 +249,8 @@ fn the_itinerary_is_text_and_html_without_a_calendar() {
         from: FROM.into(),
         reply_to: None,
         to: Person {
-            name: "Anna Müller".into(),
+            // A comma and quotes in a display name must not split the address list.
+            name: "Müller, Anna \"Doc\"".into(),
             email: "anna@example.de".into(),
         },
         content: render_itinerary(&view).unwrap(),
@@ -264,7 +261,10 @@ fn the_itinerary_is_text_and_html_without_a_calendar() {
         parsed["subject"],
         "Ihr Programm: Matchmaking-Tour China 2021"
     );
-    assert_eq!(parsed["to"], "Anna Müller <anna@example.de>");
+    assert_eq!(
+        parsed["to_addresses"],
+        serde_json::json!([["Müller, Anna \"Doc\"", "anna@example.de"]])
+    );
     assert_eq!(parsed["root"]["content_type"], "multipart/alternative");
     assert_eq!(content_types(&parsed["root"]), ["text/plain", "text/html"]);
     let plain = parsed["root"]["parts"][0]["body"].as_str().unwrap();

@@ -13,6 +13,9 @@ use writer::Writer;
 /// The product identifier every calendar object carries.
 pub const PRODID: &str = "-//matchtour//matchtour 0.1//EN";
 
+/// How often subscribers should reload a feed.
+const FEED_REFRESH: &str = "PT1H";
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
     #[error("invalid UID {0:?}: 1 to 255 characters, no spaces or control characters")]
@@ -112,7 +115,7 @@ pub struct Ics {
 }
 
 /// An invitation or update (`Method::Request`) or a cancellation (`Method::Cancel`) for one
-/// meeting. `Method::Publish` is accepted too (a single-event feed).
+/// meeting. `Method::Publish` is accepted too (a single-event feed, without attendees).
 pub fn render_invitation(method: Method, event: &CalEvent) -> Result<Ics, CalendarError> {
     let mut w = calendar_start(method);
     write_event(&mut w, method, event)?;
@@ -124,6 +127,10 @@ pub fn render_feed(name: &str, events: &[CalEvent]) -> Result<Ics, CalendarError
     let mut w = calendar_start(Method::Publish);
     // Apple and Google show X-WR-CALNAME as the subscription's title.
     w.text("X-WR-CALNAME", name);
+    // Ask subscribing clients to poll hourly (RFC 7986; X-PUBLISHED-TTL for Outlook):
+    // the default of many clients is a day, which makes changes look lost.
+    w.raw("REFRESH-INTERVAL", &[("VALUE", "DURATION")], FEED_REFRESH);
+    w.raw("X-PUBLISHED-TTL", &[], FEED_REFRESH);
     for event in events {
         write_event(&mut w, Method::Publish, event)?;
     }
@@ -186,6 +193,12 @@ fn write_event(w: &mut Writer, method: Method, event: &CalEvent) -> Result<(), C
     w.raw("STATUS", &[], status);
     w.raw("TRANSP", &[], "OPAQUE");
     w.raw("ORGANIZER", &[("CN", &event.organizer.name)], &organizer);
+    // A published feed carries no attendees (RFC 5546 §3.2.1): it invites nobody.
+    let attendees = if method == Method::Publish {
+        Vec::new()
+    } else {
+        attendees
+    };
     for (attendee, address) in attendees {
         let mut params = vec![
             ("CN", attendee.person.name.as_str()),

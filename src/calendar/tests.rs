@@ -179,6 +179,14 @@ fn feed_publishes_many_events_with_a_name() {
         .iter()
         .any(|l| l == "X-WR-CALNAME:Matchtour\\; Müller\\, Anna"));
     assert_eq!(lines.iter().filter(|l| *l == "BEGIN:VEVENT").count(), 2);
+    assert!(lines
+        .iter()
+        .any(|l| l == "REFRESH-INTERVAL;VALUE=DURATION:PT1H"));
+    assert!(!lines.iter().any(|l| l.starts_with("ATTENDEE")));
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("ORGANIZER")).count(),
+        2
+    );
     let calendar = parse(&ics.text);
     let uids: Vec<_> = calendar
         .components

@@ -4,14 +4,16 @@
 use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
-use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::header::{
+    ContentTransferEncoding, ContentType, Header, HeaderName, HeaderValue,
+};
 use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
 use lettre::{Address, Message};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::MailError;
-use crate::calendar::{Ics, Person};
+use crate::calendar::{Ics, Method, Person};
 
 /// The three renderings of one email.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +53,7 @@ pub struct RenderedMail {
 }
 
 /// The file name of the attached calendar object.
-pub const ICS_FILE_NAME: &str = "invite.ics";
+const ICS_FILE_NAME: &str = "invite.ics";
 
 /// A Message-ID derived from a stable key (e.g. the outbox job id) and the sender's domain,
 /// so that every attempt to deliver the same job carries the same id.
@@ -107,12 +109,9 @@ pub fn build_message(letter: &Letter) -> Result<Message, MailError> {
     let message = match &letter.calendar {
         None => builder.multipart(alternative)?,
         Some(ics) => {
-            let method = ics.method.as_str();
             alternative = alternative.singlepart(
                 SinglePart::builder()
-                    .header(content_type(&format!(
-                        "text/calendar; charset=UTF-8; method={method}"
-                    ))?)
+                    .header(CalendarContentType(ics.method))
                     .body(ics.text.clone()),
             );
             // Outlook attaches the object once more, base64-encoded, as application/ics.
@@ -144,6 +143,37 @@ pub fn render(letter: &Letter) -> Result<RenderedMail, MailError> {
         to: envelope.to().iter().map(ToString::to_string).collect(),
         bytes: message.formatted(),
     })
+}
+
+/// The calendar part's Content-Type as Outlook writes it, `charset=UTF-8` in capitals:
+/// lettre's `ContentType` lower-cases the charset, which RFC 2046 allows, but this is the
+/// form every client is tested against.
+#[derive(Debug, Clone, Copy)]
+struct CalendarContentType(Method);
+
+impl Header for CalendarContentType {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Type")
+    }
+
+    fn parse(value: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        let method = value
+            .rsplit_once("method=")
+            .map(|(_, m)| m.trim().trim_matches('"').to_ascii_uppercase());
+        match method.as_deref() {
+            Some("REQUEST") => Ok(Self(Method::Request)),
+            Some("CANCEL") => Ok(Self(Method::Cancel)),
+            Some("PUBLISH") => Ok(Self(Method::Publish)),
+            _ => Err(format!("not a text/calendar type with a method: {value:?}").into()),
+        }
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(
+            Self::name(),
+            format!("text/calendar; charset=UTF-8; method={}", self.0.as_str()),
+        )
+    }
 }
 
 fn content_type(value: &str) -> Result<ContentType, MailError> {
@@ -198,7 +228,6 @@ fn validate_message_id(id: &str) -> Result<(), MailError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::Method;
     use chrono::TimeZone;
 
     fn letter() -> Letter {
@@ -224,6 +253,17 @@ mod tests {
                 text: "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n".into(),
             }),
         }
+    }
+
+    #[test]
+    fn the_calendar_content_type_reads_back() {
+        for method in [Method::Request, Method::Cancel, Method::Publish] {
+            let mut headers = lettre::message::header::Headers::new();
+            headers.set(CalendarContentType(method));
+            let parsed = headers.get::<CalendarContentType>().map(|h| h.0);
+            assert_eq!(parsed, Some(method));
+        }
+        assert!(CalendarContentType::parse("text/plain").is_err());
     }
 
     #[test]

@@ -73,6 +73,8 @@ pub enum MailError {
     },
     #[error("building the message: {0}")]
     Build(#[from] lettre::error::Error),
+    #[error("the SMTP transport must be built inside a Tokio runtime")]
+    NoRuntime,
     #[error("SMTP transport settings: {0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
 }

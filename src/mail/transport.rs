@@ -120,6 +120,8 @@ impl std::fmt::Debug for Mailer {
 }
 
 impl Mailer {
+    /// Builds the configured transport. The SMTP pool spawns its cleanup task on the
+    /// current Tokio runtime, so call this from inside one (an error otherwise).
     pub fn from_settings(settings: &MailSettings) -> Result<Self, MailError> {
         Ok(match settings.transport {
             MailTransportKind::Smtp => Mailer::Smtp(smtp_transport(&settings.smtp)?),
@@ -167,6 +169,10 @@ impl Mailer {
 fn smtp_transport(
     settings: &SmtpSettings,
 ) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
+    // lettre would panic building the pool outside a runtime.
+    if tokio::runtime::Handle::try_current().is_err() {
+        return Err(MailError::NoRuntime);
+    }
     let builder = match settings.security {
         SmtpSecurity::None => {
             AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(settings.host.as_str())
@@ -244,6 +250,53 @@ mod tests {
             to: vec!["anna@example.de".into()],
             bytes: b"Subject: hi\r\n\r\nhello\r\n".to_vec(),
         }
+    }
+
+    fn settings(kind: MailTransportKind, security: SmtpSecurity, username: &str) -> MailSettings {
+        MailSettings {
+            transport: kind,
+            from: "matchtour <noreply@matchtour.example>".into(),
+            file_dir: PathBuf::from("data/mail"),
+            smtp: SmtpSettings {
+                host: "smtp.example.org".into(),
+                port: 587,
+                security,
+                username: username.into(),
+                password: "secret".into(),
+                pool_size: 0,
+            },
+        }
+    }
+
+    #[tokio::test]
+    async fn every_configuration_builds_without_connecting() {
+        for security in [
+            SmtpSecurity::None,
+            SmtpSecurity::Starttls,
+            SmtpSecurity::Tls,
+        ] {
+            for username in ["", "mailer"] {
+                let mailer =
+                    Mailer::from_settings(&settings(MailTransportKind::Smtp, security, username))
+                        .unwrap();
+                assert!(matches!(mailer, Mailer::Smtp(_)));
+            }
+        }
+        let file =
+            Mailer::from_settings(&settings(MailTransportKind::File, SmtpSecurity::None, ""))
+                .unwrap();
+        assert!(matches!(file, Mailer::File(dir) if dir == Path::new("data/mail")));
+        let memory =
+            Mailer::from_settings(&settings(MailTransportKind::Memory, SmtpSecurity::None, ""))
+                .unwrap();
+        assert!(memory.memory().is_some());
+    }
+
+    #[test]
+    fn smtp_outside_a_runtime_is_an_error_not_a_panic() {
+        let result =
+            Mailer::from_settings(&settings(MailTransportKind::Smtp, SmtpSecurity::None, ""));
+        assert!(matches!(result, Err(MailError::NoRuntime)));
     }
 
     #[test]
