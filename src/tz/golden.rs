@@ -3,10 +3,10 @@
 //!
 //! The day (or the organiser's daytime range on it) is cut into cells of `step_minutes`
 //! on the organiser's wall clock (the last cell may be shorter; see `day_cells` for the
-//! switch nights). A participant is
-//! comfortable in a cell when the whole cell lies inside their comfort window on one of
-//! their own dates, converted per date (so DST applies on its day) with the lenient gap
-//! rule; comfort windows on consecutive dates that touch count as one. Qualifying cells
+//! switch nights). A participant is comfortable in a cell when the whole cell lies inside
+//! their comfort window on one of their own dates, converted per date (so DST applies on
+//! its day) with the lenient gap rule; comfort windows on consecutive dates that touch
+//! count as one. With no participants every cell qualifies. Qualifying cells
 //! next to each other form a window, which reports the minimum comfortable count per side
 //! and overall across its cells (the overall minimum is taken per cell, so it can exceed
 //! the sum of the side minima).
