@@ -3,10 +3,10 @@
 //!
 //! The day (or the organiser's daytime range on it) is cut into cells of `step_minutes`
 //! on the organiser's wall clock (the last cell may be shorter; see `day_cells` for the
-//! switch nights). A participant is
-//! comfortable in a cell when the whole cell lies inside their comfort window on one of
-//! their own dates, converted per date (so DST applies on its day) with the lenient gap
-//! rule; comfort windows on consecutive dates that touch count as one. Qualifying cells
+//! switch nights). A participant is comfortable in a cell when the whole cell lies inside
+//! their comfort window on one of their own dates, converted per date (so DST applies on
+//! its day) with the lenient gap rule; comfort windows on consecutive dates that touch
+//! count as one. With no participants every cell qualifies. Qualifying cells
 //! next to each other form a window, which reports the minimum comfortable count per side
 //! and overall across its cells (the overall minimum is taken per cell, so it can exceed
 //! the sum of the side minima).
@@ -173,11 +173,12 @@ pub fn golden_hours(input: &GoldenHoursInput) -> Result<Vec<GoldenDay>, TzError>
         names,
     };
 
-    // Participants' own dates around each event day: UTC offsets differ by at most 26 h,
-    // so two dates either side cover every cell of the day.
+    // Participants' own dates around each event day: a day's cells reach into the next
+    // date (daytime across midnight) and UTC offsets differ by up to 26 h, so three dates
+    // either side cover every cell.
     let their_dates: Vec<NaiveDate> = days
         .iter()
-        .flat_map(|&d| (-2..=2).filter_map(move |k| d.checked_add_signed(Duration::days(k))))
+        .flat_map(|&d| (-3..=3).filter_map(move |k| d.checked_add_signed(Duration::days(k))))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -403,6 +404,24 @@ mod tests {
         assert_eq!(w.start_utc.to_rfc3339(), "2021-10-31T00:00:00+00:00");
         assert_eq!(w.end_utc.to_rfc3339(), "2021-10-31T01:30:00+00:00");
         assert_eq!(w.local_end.format("%H:%M").to_string(), "02:30");
+    }
+
+    #[test]
+    fn extreme_offsets_and_a_daytime_across_midnight() {
+        // Pago Pago is UTC−11 and Kiritimati UTC+14: the organiser's day 1 June 23:30 to
+        // 2 June 23:30 is 3 June 00:30 to 4 June 00:30 on the participant's clock.
+        let mut i = input(
+            "Pacific/Pago_Pago",
+            vec![d(2021, 6, 1)],
+            vec![person("Pacific/Kiritimati", "00:00-01:00", "a")],
+        );
+        i.daytime = Some(LocalWindow::parse("23:30-23:30").unwrap());
+        let day = &golden_hours(&i).unwrap()[0];
+        assert_eq!(spans(day), ["23:30-00:00", "23:00-23:30"]);
+        assert_eq!(
+            day.windows[1].start_utc.to_rfc3339(),
+            "2021-06-03T10:00:00+00:00"
+        );
     }
 
     #[test]
