@@ -49,7 +49,7 @@ pub fn main() -> anyhow::Result<()> {
         }
         Command::Serve => {
             let (pool, settings) = open()?;
-            serve(AppState { pool, settings })
+            serve(AppState::new(pool, settings))
         }
         Command::Demo { no_serve } => {
             let (pool, settings) = open()?;
@@ -69,7 +69,7 @@ pub fn main() -> anyhow::Result<()> {
             if no_serve {
                 return Ok(());
             }
-            serve(AppState { pool, settings })
+            serve(AppState::new(pool, settings))
         }
     }
 }

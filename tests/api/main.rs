@@ -3,7 +3,9 @@
 
 mod support;
 
+mod authz;
 mod import;
+mod race;
 mod scenario;
 mod schedule;
 mod validation;
