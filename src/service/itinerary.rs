@@ -7,10 +7,11 @@
 //! latest draft (so an organiser can preview before publishing); with no version at all
 //! only the sessions are listed.
 //!
-//! The counterpart zone: for a meeting, the zone of the other attendees, or of the first
-//! of them (lowest participant id) when they span several zones; for a session, the
-//! event's zone. When it equals the participant's own zone the strings show one zone
-//! instead of the same time twice.
+//! The counterpart zone: for a meeting, the zone of the first other attendee (lowest
+//! participant id) whose zone differs from the participant's own, so a tandem partner in
+//! the same city does not hide the other side; the own zone when everyone shares it. For a
+//! session, the event's zone. When the counterpart zone equals the participant's own zone
+//! the strings show one zone instead of the same time twice.
 
 use std::collections::HashMap;
 
@@ -98,7 +99,7 @@ pub struct ItineraryItem {
     pub time_range: String,
     pub own: LocalSide,
     pub counterpart: LocalSide,
-    /// Meetings: the other attendees (by id). Sessions: empty.
+    /// Meetings: the other attendees, by id (tandem partners included). Sessions: empty.
     pub counterparts: Vec<Counterpart>,
     /// Sessions: the hosting organisation, if any.
     pub host_organisation: Option<String>,
@@ -190,10 +191,6 @@ fn meeting_title(names: &[&str], locale: Locale) -> String {
     }
 }
 
-fn zone_of(row: &ParticipantRow) -> AppResult<Zone> {
-    participants::zone_of(row)
-}
-
 fn non_empty(text: String) -> Option<String> {
     if text.trim().is_empty() {
         None
@@ -213,7 +210,7 @@ pub fn for_participant(
     let event = events::row(conn, event_id)?;
     let event_zone = events::zone_of(&event)?;
     let me = participants::row(conn, event_id, participant_id)?;
-    let own_zone = zone_of(&me)?;
+    let own_zone = participants::zone_of(&me)?;
     let locale: Locale = me
         .locale
         .parse()
@@ -279,8 +276,8 @@ pub fn for_participant(
             if !booking.participant_ids.contains(&participant_id) {
                 continue;
             }
-            // `participant_ids` is sorted, so the first other attendee is the lowest id.
             let mut counterparts = Vec::new();
+            let mut other_zone = None;
             for id in booking
                 .participant_ids
                 .iter()
@@ -289,6 +286,10 @@ pub fn for_participant(
                 let person = people.get(id).ok_or_else(|| {
                     AppError::Internal(format!("booking {} names unknown person {id}", booking.id))
                 })?;
+                let zone = participants::zone_of(person)?;
+                if other_zone.is_none() && zone != own_zone {
+                    other_zone = Some(zone);
+                }
                 counterparts.push(Counterpart {
                     id: *id,
                     name: person.name.clone(),
@@ -298,21 +299,12 @@ pub fn for_participant(
                     time_zone: person.time_zone.clone(),
                 });
             }
-            let other_zone = match booking
-                .participant_ids
-                .iter()
-                .find(|id| **id != participant_id)
-                .and_then(|id| people.get(id))
-            {
-                Some(first) => zone_of(first)?,
-                None => own_zone,
-            };
             let names: Vec<&str> = counterparts.iter().map(|c| c.name.as_str()).collect();
             let t = times(
                 booking.starts_at,
                 booking.ends_at,
                 own_zone,
-                other_zone,
+                other_zone.unwrap_or(own_zone),
                 locale,
             );
             items.push(ItineraryItem {
