@@ -269,6 +269,13 @@ async fn a_shanghai_itinerary_follows_the_switch(app: TestApp) {
         ))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (status, doc) = app.get("/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let paths = &doc["paths"];
+    assert!(paths["/api/v1/events/{event_id}/participants/{id}/itinerary"]["get"].is_object());
+    assert!(paths["/api/v1/events/{event_id}/golden-hours"]["get"].is_object());
+    assert!(doc["components"]["schemas"]["ItineraryItem"].is_object());
 }
 on_both_backends!(a_shanghai_itinerary_follows_the_switch);
 
