@@ -51,6 +51,9 @@ const DEFAULT_ROUNDS: u64 = 20;
 /// Temperature of the acceptance test at the start; it falls to zero at the end.
 const START_TEMPERATURE: f64 = 1.0;
 
+/// How far an ejection chain goes: ejected meetings that fit nowhere eject in turn.
+const EJECT_DEPTH: u32 = 2;
+
 fn round_size(model: &Model) -> u64 {
     (model.n_meetings as u64 * 10).clamp(5_000, 300_000)
 }
@@ -231,6 +234,8 @@ fn fill(state: &mut State, rng: &mut Rng) {
 struct Scratch {
     blockers: Vec<u32>,
     list: Vec<u32>,
+    /// Meetings placed by the current move, which it must not eject again.
+    placed: Vec<u32>,
 }
 
 fn search<'a>(
@@ -246,7 +251,7 @@ fn search<'a>(
     let mut best = st.score;
     st.forget();
     // without improvement for this long, go back to the best schedule
-    let max_log = 4 * md.n_meetings + 1000;
+    let max_log = 20 * md.n_meetings + 20_000;
     let mut it = 0;
     while it < iters {
         if it & 255 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
@@ -255,6 +260,7 @@ fn search<'a>(
         it += 1;
         let mark = st.mark();
         let old = st.score;
+        sc.placed.clear();
         let r = rng.below(100);
         let ok = if r < 40 && !st.open.is_empty() {
             let m = st.open[rng.below(st.open.len() as u32) as usize] as usize;
@@ -298,7 +304,7 @@ fn insert_move(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> boo
         }
     }
     match pick_start(st, m, NONE, rng) {
-        Some(k) => eject_insert(st, m, k, rng, sc),
+        Some(k) => eject_insert(st, m, k, rng, sc, EJECT_DEPTH),
         None => false,
     }
 }
@@ -318,7 +324,7 @@ fn relocate(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
         }
     } else {
         match pick_start(st, m, old, rng) {
-            Some(k) => eject_insert(st, m, k, rng, sc),
+            Some(k) => eject_insert(st, m, k, rng, sc, EJECT_DEPTH),
             None => false,
         }
     };
@@ -387,7 +393,26 @@ fn kempe(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
     }
     let r = md.cands(m);
     let a = st.start[m];
-    let b = md.cand[r.start + rng.below(r.len() as u32) as usize];
+    let b = if rng.below(2) == 0 {
+        md.cand[r.start + rng.below(r.len() as u32) as usize]
+    } else {
+        // next to another meeting of one of its participants: closes a gap
+        let parts = md.parts(m);
+        let p = parts[rng.below(parts.len() as u32) as usize] as usize;
+        let o = md.meetings_of(p)[rng.below(md.meetings_of(p).len() as u32) as usize] as usize;
+        if st.start[o] == NONE || o == m {
+            return false;
+        }
+        let t = if rng.below(2) == 0 {
+            st.start[o].wrapping_sub(1)
+        } else {
+            st.start[o] + md.length[o]
+        };
+        if md.value_at(m, t).is_none() {
+            return false;
+        }
+        t
+    };
     if a == b {
         return false;
     }
@@ -483,23 +508,34 @@ fn pick_start(st: &State, m: usize, avoid: u32, rng: &mut Rng) -> Option<usize> 
 
 /// Places the unscheduled `m` at candidate `k`, ejecting whatever blocks it, then puts
 /// the ejected meetings back where they fit best. False if a fixed meeting is in the way.
-fn eject_insert(st: &mut State, m: usize, k: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
+fn eject_insert(
+    st: &mut State,
+    m: usize,
+    k: usize,
+    rng: &mut Rng,
+    sc: &mut Scratch,
+    depth: u32,
+) -> bool {
     let md = st.model;
     let s = md.cand[k] as usize;
     let len = md.length[m] as usize;
-    sc.blockers.clear();
+    let mut blockers: Vec<u32> = Vec::new();
     for &p in md.parts(m) {
         for t in s..s + len {
             let o = st.occupant(p as usize, t);
-            if o != NONE && !sc.blockers.contains(&o) {
-                sc.blockers.push(o);
+            if o != NONE && !blockers.contains(&o) {
+                blockers.push(o);
             }
         }
     }
-    if sc.blockers.iter().any(|&o| md.fixed[o as usize]) {
+    // fixed meetings stay, and so do those this move has just placed
+    if blockers
+        .iter()
+        .any(|&o| md.fixed[o as usize] || sc.placed.contains(&o))
+    {
         return false;
     }
-    for &o in &sc.blockers {
+    for &o in &blockers {
         st.remove(o as usize);
     }
     // one more meeting away for a participant at `max_meetings`
@@ -510,14 +546,16 @@ fn eject_insert(st: &mut State, m: usize, k: usize, rng: &mut Rng, sc: &mut Scra
                 .meetings_of(p)
                 .iter()
                 .copied()
-                .filter(|&o| st.start[o as usize] != NONE && !md.fixed[o as usize])
+                .filter(|&o| {
+                    st.start[o as usize] != NONE && !md.fixed[o as usize] && !sc.placed.contains(&o)
+                })
                 .collect();
             if mine.is_empty() {
                 return false;
             }
             let o = mine[rng.below(mine.len() as u32) as usize];
             st.remove(o as usize);
-            sc.blockers.push(o);
+            blockers.push(o);
         }
     }
     // a room: the lightest meeting of a full slot
@@ -526,11 +564,11 @@ fn eject_insert(st: &mut State, m: usize, k: usize, rng: &mut Rng, sc: &mut Scra
             let pick = st.slot_list[t]
                 .iter()
                 .copied()
-                .filter(|&o| !md.fixed[o as usize])
+                .filter(|&o| !md.fixed[o as usize] && !sc.placed.contains(&o))
                 .min_by_key(|&o| (md.weight[o as usize], rng.below(1 << 16)));
             let Some(o) = pick else { return false };
             st.remove(o as usize);
-            sc.blockers.push(o);
+            blockers.push(o);
         }
     }
     // an interpreter: free one who could serve
@@ -548,11 +586,11 @@ fn eject_insert(st: &mut State, m: usize, k: usize, rng: &mut Rng, sc: &mut Scra
         for t in s..s + len {
             let o = st.interp_occupant(i, t);
             if o != NONE {
-                if md.fixed[o as usize] {
+                if md.fixed[o as usize] || sc.placed.contains(&o) {
                     return false;
                 }
                 st.remove(o as usize);
-                sc.blockers.push(o);
+                blockers.push(o);
             }
         }
     }
@@ -560,15 +598,23 @@ fn eject_insert(st: &mut State, m: usize, k: usize, rng: &mut Rng, sc: &mut Scra
         return false;
     };
     st.insert(m, s, i, md.cand_val[k]);
-    shuffle(&mut sc.blockers, rng);
-    sc.blockers
-        .sort_by_key(|&o| std::cmp::Reverse(md.weight[o as usize]));
-    for j in 0..sc.blockers.len() {
-        let o = sc.blockers[j] as usize;
-        if let Some((s2, i2, v2, delta)) = st.best_insert(o, rng) {
-            if delta > 0 {
-                st.insert(o, s2 as usize, i2, v2);
+    sc.placed.push(m as u32);
+    shuffle(&mut blockers, rng);
+    blockers.sort_by_key(|&o| std::cmp::Reverse(md.weight[o as usize]));
+    for j in 0..blockers.len() {
+        let o = blockers[j] as usize;
+        match st.best_insert(o, rng) {
+            Some((s2, i2, v2, delta)) if delta > 0 => st.insert(o, s2 as usize, i2, v2),
+            _ if depth > 0 => {
+                // no room left for it: push it on, ejecting in turn
+                if let Some(k2) = pick_start(st, o, NONE, rng) {
+                    let mark = st.mark();
+                    if !eject_insert(st, o, k2, rng, sc, depth - 1) {
+                        st.undo_to(mark);
+                    }
+                }
             }
+            _ => {}
         }
     }
     true
