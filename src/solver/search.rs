@@ -601,8 +601,7 @@ fn eject_insert(
     sc.placed.push(m as u32);
     shuffle(&mut blockers, rng);
     blockers.sort_by_key(|&o| std::cmp::Reverse(md.weight[o as usize]));
-    for j in 0..blockers.len() {
-        let o = blockers[j] as usize;
+    for o in blockers.iter().map(|&o| o as usize) {
         match st.best_insert(o, rng) {
             Some((s2, i2, v2, delta)) if delta > 0 => st.insert(o, s2 as usize, i2, v2),
             _ if depth > 0 => {
