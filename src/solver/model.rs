@@ -226,6 +226,16 @@ impl Model {
         ones << self.slot_pos[s]
     }
 
+    /// Empty positions between the first and last occupied ones.
+    #[inline]
+    pub fn gap_slots(&self, mask: u128) -> i64 {
+        if mask == 0 {
+            return 0;
+        }
+        let span = 128 - mask.leading_zeros() - mask.trailing_zeros();
+        i64::from(span - mask.count_ones())
+    }
+
     /// Idle cost of one participant-day with occupied positions `mask`.
     #[inline]
     pub fn idle_cost(&self, avail: u128, mask: u128) -> i64 {

@@ -11,6 +11,7 @@
 use std::time::Instant;
 
 use super::model::{Model, NONE};
+use super::problem::IdleMeasure;
 use super::rng::Rng;
 use super::score::{MOVED, WEIGHT};
 use super::state::State;
@@ -50,6 +51,10 @@ pub struct Progress {
 const DEFAULT_ROUNDS: u64 = 20;
 /// Temperature of the acceptance test at the start; it falls to zero at the end.
 const START_TEMPERATURE: f64 = 1.0;
+
+/// Under the breaks measure, moves are judged by the score minus this much per empty
+/// slot inside a participant's day, so that breaks shrink before they close.
+const GUIDE: f64 = 0.2;
 
 /// How far an ejection chain goes: ejected meetings that fit nowhere eject in turn.
 const EJECT_DEPTH: u32 = 2;
@@ -250,6 +255,10 @@ fn search<'a>(
     let mut sc = Scratch::default();
     let mut best = st.score;
     st.forget();
+    let guide = match md.idle {
+        IdleMeasure::Breaks => GUIDE,
+        IdleMeasure::Slots => 0.0,
+    };
     // without improvement for this long, go back to the best schedule
     let max_log = 20 * md.n_meetings + 20_000;
     let mut it = 0;
@@ -260,6 +269,7 @@ fn search<'a>(
         it += 1;
         let mark = st.mark();
         let old = st.score;
+        let old_aux = st.aux;
         sc.placed.clear();
         let r = rng.below(100);
         let ok = if r < 40 && !st.open.is_empty() {
@@ -268,6 +278,9 @@ fn search<'a>(
         } else if r < 60 {
             let m = rng.below(md.n_meetings as u32) as usize;
             st.start[m] != NONE && kempe(&mut st, m, &mut rng, &mut sc)
+        } else if r < 65 {
+            let m = rng.below(md.n_meetings as u32) as usize;
+            st.start[m] != NONE && swap_slots(&mut st, m, &mut rng, &mut sc)
         } else if r < 85 {
             let m = rng.below(md.n_meetings as u32) as usize;
             st.start[m] != NONE && !md.fixed[m] && relocate(&mut st, m, &mut rng, &mut sc)
@@ -280,7 +293,8 @@ fn search<'a>(
             continue;
         }
         let new = st.score;
-        let accept = new >= old || (temp > 0.0 && rng.unit() < ((new - old) as f64 / temp).exp());
+        let gain = (new - old) as f64 - guide * (st.aux - old_aux) as f64;
+        let accept = gain >= 0.0 || (temp > 0.0 && rng.unit() < (gain / temp).exp());
         if !accept {
             st.undo_to(mark);
         } else if new > best {
@@ -439,6 +453,35 @@ fn kempe(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
             return false;
         }
     }
+    swap_all(st, a, b, sc)
+}
+
+/// Swaps the whole contents of slot `m`'s slot and another slot of its day, when every
+/// meeting there has one slot and can go to the other one.
+fn swap_slots(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
+    let md = st.model;
+    let a = st.start[m];
+    let d = md.slot_day[a as usize];
+    let b = md.cand[md.cands(m).start + rng.below(md.cands(m).len() as u32) as usize];
+    if a == b || md.slot_day[b as usize] != d {
+        return false;
+    }
+    sc.blockers.clear();
+    sc.blockers.extend_from_slice(&st.slot_list[a as usize]);
+    sc.blockers.extend_from_slice(&st.slot_list[b as usize]);
+    if sc
+        .blockers
+        .iter()
+        .any(|&o| md.length[o as usize] != 1 || md.fixed[o as usize])
+    {
+        return false;
+    }
+    swap_all(st, a, b, sc)
+}
+
+/// Moves every meeting of `sc.blockers` from its slot (`a` or `b`) to the other one.
+fn swap_all(st: &mut State, a: u32, b: u32, sc: &mut Scratch) -> bool {
+    let md = st.model;
     sc.list.clear();
     for &o in &sc.blockers {
         let to = if st.start[o as usize] == a { b } else { a };

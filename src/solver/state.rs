@@ -31,6 +31,9 @@ pub struct State<'a> {
     pub slot_list: Vec<Vec<u32>>,
     pub count: Vec<u32>,
     pub score: i64,
+    /// Empty slots inside participants' days: not scored, a guide for the search under
+    /// the breaks measure (a shorter break is closer to closing).
+    pub aux: i64,
     /// Unscheduled meetings that have at least one feasible start, and their positions.
     pub open: Vec<u32>,
     open_pos: Vec<u32>,
@@ -61,6 +64,7 @@ impl<'a> State<'a> {
             slot_list: vec![Vec::new(); n],
             count: vec![0; model.n_parts],
             score: model.base_score,
+            aux: 0,
             open,
             open_pos,
             log: Vec::new(),
@@ -194,7 +198,10 @@ impl<'a> State<'a> {
         let d = md.slot_day[s] as usize;
         for &p in md.parts(m) {
             let p = p as usize;
-            self.mask[p * md.n_days + d] |= bits;
+            let k = p * md.n_days + d;
+            self.aux -= md.gap_slots(self.mask[k]);
+            self.mask[k] |= bits;
+            self.aux += md.gap_slots(self.mask[k]);
             self.count[p] += 1;
             self.occ[p * n + s..p * n + s + len].fill(m as u32);
         }
@@ -227,7 +234,10 @@ impl<'a> State<'a> {
         let d = md.slot_day[s] as usize;
         for &p in md.parts(m) {
             let p = p as usize;
-            self.mask[p * md.n_days + d] &= !bits;
+            let k = p * md.n_days + d;
+            self.aux -= md.gap_slots(self.mask[k]);
+            self.mask[k] &= !bits;
+            self.aux += md.gap_slots(self.mask[k]);
             self.count[p] -= 1;
             self.occ[p * n + s..p * n + s + len].fill(NONE);
         }
