@@ -306,3 +306,83 @@ impl<'a> State<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solver::problem::{IdleMeasure, Meeting, Participant, Problem, Slot};
+    use crate::solver::score::{evaluate, Assignment};
+
+    fn problem() -> Problem {
+        let n = 5;
+        let meeting = |a: usize, b: usize| Meeting {
+            participants: vec![a, b],
+            weight: 1,
+            length: 1,
+            fixed: None,
+            available: None,
+            previous: None,
+        };
+        Problem {
+            slots: (0..n as i64)
+                .map(|k| Slot {
+                    start: k * 10,
+                    end: k * 10 + 10,
+                    day: 0,
+                })
+                .collect(),
+            rooms: Some(1),
+            participants: (0..3)
+                .map(|_| Participant {
+                    languages: vec!["en".into()],
+                    available: vec![true; n],
+                    ..Default::default()
+                })
+                .collect(),
+            interpreters: vec![],
+            meetings: vec![meeting(0, 1), meeting(0, 2), meeting(1, 2)],
+            idle: IdleMeasure::Slots,
+        }
+    }
+
+    fn assignments(st: &State) -> Vec<Assignment> {
+        (0..st.start.len())
+            .filter(|&m| st.start[m] != NONE)
+            .map(|m| Assignment {
+                meeting: m,
+                start: st.start[m] as usize,
+                interpreter: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn incremental_score_matches_a_full_evaluation_and_undo_restores_it() {
+        let p = problem();
+        let md = Model::new(&p);
+        let mut st = State::new(&md);
+        st.insert(0, 0, NONE, 1000);
+        st.insert(1, 3, NONE, 1000);
+        assert_eq!(st.score, evaluate(&p, &assignments(&st)).score);
+        assert_eq!(st.score, 2000 - 2); // participant 0 idles in slots 1 and 2
+        let mark = st.mark();
+        st.remove(0);
+        st.insert(2, 1, NONE, 1000);
+        assert_eq!(st.score, evaluate(&p, &assignments(&st)).score);
+        st.undo_to(mark);
+        assert_eq!(st.start, vec![0, 3, NONE]);
+        assert_eq!(st.score, 2000 - 2);
+        assert_eq!(st.open, vec![2]);
+    }
+
+    #[test]
+    fn a_full_room_or_a_busy_participant_blocks_a_start() {
+        let p = problem();
+        let md = Model::new(&p);
+        let mut st = State::new(&md);
+        st.insert(0, 0, NONE, 1000);
+        assert_eq!(st.can_place(2, 0), None); // one room
+        assert_eq!(st.can_place(1, 0), None);
+        assert_eq!(st.can_place(1, 1), Some(NONE));
+    }
+}
