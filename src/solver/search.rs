@@ -56,6 +56,9 @@ const START_TEMPERATURE: f64 = 1.0;
 /// slot inside a participant's day, so that breaks shrink before they close.
 const GUIDE: f64 = 0.2;
 
+/// After this many rounds without improvement, every other search starts with a kick.
+const STALE_ROUNDS: u32 = 4;
+
 /// How far an ejection chain goes: ejected meetings that fit nowhere eject in turn.
 const EJECT_DEPTH: u32 = 2;
 
@@ -90,6 +93,8 @@ pub fn run<'a>(
     let threads = options.threads.max(1);
     let mut done = 0u64;
     let mut round = 0u64;
+    // rounds since the best schedule last improved
+    let mut stale = 0u32;
     progress(&Progress {
         round,
         iterations: done,
@@ -109,6 +114,7 @@ pub fn run<'a>(
         let seed_of = |k: usize| {
             options.seed ^ (round + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (k as u64) << 48
         };
+        let kick = stale >= STALE_ROUNDS;
         let results: Vec<(State<'a>, u64)> = if threads == 1 {
             vec![search(
                 state.clone(),
@@ -116,6 +122,7 @@ pub fn run<'a>(
                 iters,
                 options.deadline,
                 temp,
+                kick && round % 2 == 1,
             )]
         } else {
             std::thread::scope(|scope| {
@@ -124,7 +131,9 @@ pub fn run<'a>(
                         let st = state.clone();
                         let seed = seed_of(k);
                         let deadline = options.deadline;
-                        scope.spawn(move || search(st, seed, iters, deadline, temp))
+                        scope.spawn(move || {
+                            search(st, seed, iters, deadline, temp, kick && k % 2 == 1)
+                        })
                     })
                     .collect();
                 handles
@@ -134,10 +143,12 @@ pub fn run<'a>(
             })
         };
         let mut made = 0;
+        stale += 1;
         for (st, its) in results {
             made = made.max(its);
             if st.score > state.score {
                 state = st;
+                stale = 0;
             }
         }
         done += made;
@@ -249,10 +260,14 @@ fn search<'a>(
     iters: u64,
     deadline: Option<Instant>,
     temp: f64,
+    kicked: bool,
 ) -> (State<'a>, u64) {
     let md = st.model;
     let mut rng = Rng::new(seed);
     let mut sc = Scratch::default();
+    if kicked {
+        kick(&mut st, &mut rng, &mut sc);
+    }
     let mut best = st.score;
     st.forget();
     let guide = match md.idle {
@@ -276,16 +291,16 @@ fn search<'a>(
             let m = st.open[rng.below(st.open.len() as u32) as usize] as usize;
             insert_move(&mut st, m, &mut rng, &mut sc)
         } else if r < 60 {
-            let m = rng.below(md.n_meetings as u32) as usize;
+            let m = focus(&st, &mut rng);
             st.start[m] != NONE && kempe(&mut st, m, &mut rng, &mut sc)
         } else if r < 65 {
-            let m = rng.below(md.n_meetings as u32) as usize;
+            let m = focus(&st, &mut rng);
             st.start[m] != NONE && swap_slots(&mut st, m, &mut rng, &mut sc)
         } else if r < 85 {
-            let m = rng.below(md.n_meetings as u32) as usize;
+            let m = focus(&st, &mut rng);
             st.start[m] != NONE && !md.fixed[m] && relocate(&mut st, m, &mut rng, &mut sc)
         } else {
-            let m = rng.below(md.n_meetings as u32) as usize;
+            let m = focus(&st, &mut rng);
             st.start[m] != NONE && ruin_day(&mut st, m, &mut rng, &mut sc)
         };
         if !ok {
@@ -309,6 +324,31 @@ fn search<'a>(
     (st, it)
 }
 
+/// Diversification: takes out a few random meetings and puts them back in random order
+/// where they fit best, whatever that costs.
+fn kick(st: &mut State, rng: &mut Rng, sc: &mut Scratch) {
+    let md = st.model;
+    let scheduled = md.n_meetings - st.open.len();
+    sc.list.clear();
+    for _ in 0..(scheduled / 25).clamp(3, 200) {
+        let m = rng.below(md.n_meetings as u32) as usize;
+        if st.start[m] != NONE && !md.fixed[m] {
+            st.remove(m);
+            sc.list.push(m as u32);
+        }
+    }
+    shuffle(&mut sc.list, rng);
+    for k in 0..sc.list.len() {
+        let m = sc.list[k] as usize;
+        refill_around(st, m, rng);
+        if st.start[m] == NONE {
+            if let Some((s, i, v, _)) = st.best_insert(m, rng) {
+                st.insert(m, s as usize, i, v);
+            }
+        }
+    }
+}
+
 /// Inserts the open meeting `m`: where it fits if it does, else by ejection.
 fn insert_move(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
     if let Some((s, i, v, delta)) = st.best_insert(m, rng) {
@@ -317,10 +357,22 @@ fn insert_move(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> boo
             return true;
         }
     }
-    match pick_start(st, m, NONE, rng) {
+    let target = home(st.model, m)
+        .filter(|_| rng.below(2) == 0)
+        .or_else(|| pick_start(st, m, NONE, rng));
+    match target {
         Some(k) => eject_insert(st, m, k, rng, sc, EJECT_DEPTH),
         None => false,
     }
+}
+
+/// The candidate index of `m`'s previously published start, if it is still feasible.
+fn home(md: &Model, m: usize) -> Option<usize> {
+    let prev = md.previous[m];
+    if prev == NONE {
+        return None;
+    }
+    md.cands(m).find(|&k| md.cand[k] == prev)
 }
 
 /// Moves the scheduled meeting `m`: to its best free start, or by ejection elsewhere;
@@ -337,7 +389,10 @@ fn relocate(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
             None => false,
         }
     } else {
-        match pick_start(st, m, old, rng) {
+        let target = home(st.model, m)
+            .filter(|&k| st.model.cand[k] != old && rng.below(2) == 0)
+            .or_else(|| pick_start(st, m, old, rng));
+        match target {
             Some(k) => eject_insert(st, m, k, rng, sc, EJECT_DEPTH),
             None => false,
         }
@@ -501,6 +556,27 @@ fn swap_all(st: &mut State, a: u32, b: u32, sc: &mut Scratch) -> bool {
         st.insert(o, to as usize, i, v);
     }
     true
+}
+
+/// A random meeting, preferring a scheduled one whose participants have idle time that
+/// day (where compaction moves can gain).
+fn focus(st: &State, rng: &mut Rng) -> usize {
+    let md = st.model;
+    let mut m = rng.below(md.n_meetings as u32) as usize;
+    for _ in 0..4 {
+        if st.start[m] != NONE {
+            let d = md.slot_day[st.start[m] as usize] as usize;
+            let idle = md.parts(m).iter().any(|&p| {
+                let k = p as usize * md.n_days + d;
+                md.idle_cost(md.avail_mask[k], st.day_mask(k)) > 0
+            });
+            if idle {
+                break;
+            }
+        }
+        m = rng.below(md.n_meetings as u32) as usize;
+    }
+    m
 }
 
 fn shuffle(v: &mut [u32], rng: &mut Rng) {

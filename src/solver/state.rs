@@ -81,6 +81,12 @@ impl<'a> State<'a> {
         self.iocc[i * self.model.n_slots + t]
     }
 
+    /// Occupied day positions of a (participant, day), by its index `p * n_days + d`.
+    #[inline]
+    pub fn day_mask(&self, k: usize) -> u128 {
+        self.mask[k]
+    }
+
     /// An interpreter free for meeting `m` at `s` ([`NONE`] when it needs none).
     pub fn free_interp(&self, m: usize, s: usize) -> Option<u32> {
         let md = self.model;
