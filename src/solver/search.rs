@@ -51,10 +51,12 @@ pub struct Progress {
 const DEFAULT_ROUNDS: u64 = 20;
 /// Temperature of the acceptance test at the start; it falls to zero at the end.
 const START_TEMPERATURE: f64 = 1.0;
+/// The same under the breaks measure, where the guide term widens the score steps.
+const START_TEMPERATURE_BREAKS: f64 = 2.0;
 
 /// Under the breaks measure, moves are judged by the score minus this much per empty
 /// slot inside a participant's day, so that breaks shrink before they close.
-const GUIDE: f64 = 0.2;
+const GUIDE: f64 = 0.5;
 
 /// After this many rounds without improvement, every other search starts with a kick.
 const STALE_ROUNDS: u32 = 4;
@@ -110,7 +112,11 @@ pub fn run<'a>(
             }
             None => done as f64 / budget as f64,
         };
-        let temp = START_TEMPERATURE * (1.0 - frac.min(1.0)).powi(2);
+        let start_temp = match model.idle {
+            IdleMeasure::Slots => START_TEMPERATURE,
+            IdleMeasure::Breaks => START_TEMPERATURE_BREAKS,
+        };
+        let temp = start_temp * (1.0 - frac.min(1.0)).powi(2);
         let seed_of = |k: usize| {
             options.seed ^ (round + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (k as u64) << 48
         };
