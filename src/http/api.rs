@@ -6,6 +6,7 @@ use actix_web::HttpResponse;
 use super::{parse_json, AppState};
 use crate::domain::{BookingSource, RequestStatus};
 use crate::error::{AppError, AppResult, Problem};
+use crate::outbox::{self, JobStatus, OutboxJob};
 use crate::service::events::{Event, EventInput};
 use crate::service::groups::{Group, GroupInput};
 use crate::service::import::{self, ImportReport};
@@ -115,7 +116,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/events/{event_id}/schedule/versions/{id}/export.csv")
                 .get(export_version),
-        );
+        )
+        .service(web::resource("/events/{event_id}/outbox").get(list_outbox));
 }
 
 type Id = Path<i64>;
@@ -684,6 +686,30 @@ pub async fn solve_schedule(state: Data<AppState>, id: Id, body: Bytes) -> AppRe
     Ok(created(
         state
             .run(move |c| planning::solve(c, id, &input, default_seconds))
+            .await?,
+    ))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxQuery {
+    /// Only jobs in this status (queued, sending, sent, failed).
+    pub status: Option<JobStatus>,
+}
+
+/// The event's outgoing mail: each job with its status, attempts and last error, oldest first.
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/outbox", tag = "mail", params(OutboxQuery),
+    responses((status = 200, body = Vec<OutboxJob>), (status = 404, body = Problem)))]
+pub async fn list_outbox(
+    state: Data<AppState>,
+    id: Id,
+    query: Query<OutboxQuery>,
+) -> AppResult<Json<Vec<OutboxJob>>> {
+    let (id, status) = (id.into_inner(), query.into_inner().status);
+    let from = state.settings.mail.from.clone();
+    Ok(Json(
+        state
+            .run(move |c| outbox::list(c, id, status, &from))
             .await?,
     ))
 }

@@ -6,6 +6,7 @@ use utoipa_scalar::{Scalar, Servable};
 
 use super::api;
 use crate::error::{FieldError, Problem};
+use crate::outbox::{JobStatus, OutboxJob};
 use crate::service::events::{Day, Event, EventInput};
 use crate::service::groups::{Group, GroupInput};
 use crate::service::import::ImportReport;
@@ -69,6 +70,7 @@ use crate::service::schedule::{Booking, BookingInput, Schedule, Version};
         api::delete_booking,
         api::publish_version,
         api::export_version,
+        api::list_outbox,
     ),
     components(schemas(
         Problem,
@@ -101,6 +103,8 @@ use crate::service::schedule::{Booking, BookingInput, Schedule, Version};
         SolveInput,
         SolveSummary,
         Unscheduled,
+        OutboxJob,
+        JobStatus,
     ))
 )]
 pub struct ApiDoc;
