@@ -8,9 +8,14 @@ use super::api;
 use crate::error::{FieldError, Problem};
 use crate::outbox::{JobStatus, OutboxJob};
 use crate::service::events::{Day, Event, EventInput};
+use crate::service::golden::{GoldenHours, GoldenHoursDay, GoldenHoursWindow, SideComfort};
 use crate::service::groups::{Group, GroupInput};
 use crate::service::import::ImportReport;
 use crate::service::interpreters::{Interpreter, InterpreterInput};
+use crate::service::itinerary::{
+    Counterpart, ItemKind, Itinerary, ItineraryEvent, ItineraryItem, ItineraryParticipant,
+    LocalSide,
+};
 use crate::service::organisations::{Organisation, OrganisationInput};
 use crate::service::participants::{Participant, ParticipantInput};
 use crate::service::planning::{SolveInput, SolveSummary, Unscheduled};
@@ -71,6 +76,8 @@ use crate::service::schedule::{Booking, BookingInput, Schedule, Version};
         api::publish_version,
         api::export_version,
         api::list_outbox,
+        api::get_itinerary,
+        api::get_golden_hours,
     ),
     components(schemas(
         Problem,
@@ -105,6 +112,17 @@ use crate::service::schedule::{Booking, BookingInput, Schedule, Version};
         Unscheduled,
         OutboxJob,
         JobStatus,
+        Itinerary,
+        ItineraryParticipant,
+        ItineraryEvent,
+        ItineraryItem,
+        ItemKind,
+        LocalSide,
+        Counterpart,
+        GoldenHours,
+        GoldenHoursDay,
+        GoldenHoursWindow,
+        SideComfort,
     ))
 )]
 pub struct ApiDoc;

@@ -26,7 +26,7 @@ use crate::db::Conn;
 use crate::error::AppResult;
 use crate::mail::{ItineraryItem, ItineraryView, Locale, MeetingNoticeView, NoticeKind};
 use crate::service::schedule::{self, Booking};
-use crate::service::{events, now, participants};
+use crate::service::{events, itinerary, now, participants};
 use crate::tz::{format_date, zone_label};
 use crate::tz::{utc_to_local, Zone};
 use crate::with_conn;
@@ -308,6 +308,27 @@ impl Context {
     }
 }
 
+/// An itinerary entry as the mail template shows it: own date and time, the other side's
+/// time when their zone differs.
+fn mail_item(item: itinerary::ItineraryItem) -> ItineraryItem {
+    let names: Vec<&str> = item.counterparts.iter().map(|c| c.name.as_str()).collect();
+    let organisation = item
+        .counterparts
+        .iter()
+        .find_map(|c| c.organisation.clone())
+        .or(item.host_organisation.clone());
+    ItineraryItem {
+        when_own: format!("{}, {}", item.date_label, item.own.range),
+        when_counterpart: (item.counterpart.time_zone != item.own.time_zone)
+            .then(|| item.counterpart.range.clone()),
+        counterpart: (!names.is_empty()).then(|| names.join(", ")),
+        title: item.title,
+        organisation,
+        interpreter: item.interpreter,
+        video_link: item.video_link,
+    }
+}
+
 fn calendar_rows(
     conn: &mut Conn,
     event_id: i64,
@@ -397,11 +418,11 @@ pub fn enqueue_publication(
             let (Some(to), Some(person)) = (ctx.recipient(pid), ctx.people.get(&pid)) else {
                 continue;
             };
-            let items = now_schedule
-                .bookings
-                .iter()
-                .filter(|b| b.participant_ids.contains(&pid))
-                .filter_map(|b| ctx.item(b, pid))
+            // The same itinerary the API serves (sessions and meetings of this version).
+            let items = itinerary::for_participant(conn, event_id, pid, Some(current))?
+                .items
+                .into_iter()
+                .map(mail_item)
                 .collect();
             let token = ctx.tokens.get(&pid).map_or("", String::as_str);
             let payload = Payload::Itinerary {

@@ -17,7 +17,9 @@ use super::{utc_to_local, TzError, Zone};
 
 /// The language of formatted times. Parsed from "en", "de", "zh" (case-insensitive; a
 /// region or script suffix such as "zh-CN" or "de_DE" is accepted).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {
     #[default]
