@@ -268,7 +268,9 @@ pub fn render(
     let common = minijinja::context! {
         tr => i18n::words(lang.locale),
         lang => lang.locale.code(),
-        path => req.path(),
+        // Where the language links lead: a page re-rendered after a post names its own
+        // address (`page_path`), as the post's address has no page to show.
+        path => if req.method() == actix_web::http::Method::GET { req.path() } else { "/events" },
         notice => notice,
     };
     let ctx = minijinja::context! { ..context, ..common };

@@ -170,7 +170,7 @@ fn events_context(c: &mut Conn, locale: Locale, form: EventForm) -> AppResult<mi
         .iter()
         .map(|k| context! { value => k.as_str(), label => i18n::word(locale, &format!("kind_{}", k.as_str())) })
         .collect();
-    Ok(context! { events => rows, kinds => kinds, form => form })
+    Ok(context! { page_path => "/events", events => rows, kinds => kinds, form => form })
 }
 
 async fn events_page(req: HttpRequest, lang: Lang, state: Data<AppState>) -> HttpResponse {
@@ -307,6 +307,7 @@ fn event_context(c: &mut Conn, event_id: i64, locale: Locale) -> AppResult<minij
         })
         .collect();
     Ok(context! {
+        page_path => format!("/events/{event_id}"),
         nav => nav(&event, "event"),
         event => context! {
             name => event.name,
@@ -417,7 +418,11 @@ fn participants_context(
             languages => p.languages.join(", "),
         })
         .collect();
-    Ok(context! { nav => nav(&event, "participants"), participants => rows })
+    Ok(context! {
+        page_path => format!("/events/{event_id}/participants"),
+        nav => nav(&event, "participants"),
+        participants => rows,
+    })
 }
 
 async fn participants_page(req: HttpRequest, lang: Lang, state: Data<AppState>) -> HttpResponse {
@@ -574,7 +579,12 @@ fn requests_context(c: &mut Conn, event_id: i64, locale: Locale) -> AppResult<mi
         .into_iter()
         .map(|(s, n)| context! { label => i18n::word(locale, &format!("req_{s}")), status => s, count => n })
         .collect();
-    Ok(context! { nav => nav(&event, "requests"), requests => rows, counts => counts })
+    Ok(context! {
+        page_path => format!("/events/{event_id}/requests"),
+        nav => nav(&event, "requests"),
+        requests => rows,
+        counts => counts,
+    })
 }
 
 async fn requests_page(req: HttpRequest, lang: Lang, state: Data<AppState>) -> HttpResponse {
@@ -760,6 +770,7 @@ fn schedule_context(
         .collect();
     let stats = view::stats(&bookings, &people, &groups, &requests);
     Ok(context! {
+        page_path => format!("/events/{event_id}/schedule?version={}", chosen.id),
         nav => nav,
         versions => version_rows,
         solve_seconds => solve_seconds,

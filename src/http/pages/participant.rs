@@ -298,6 +298,7 @@ fn page_context(
         .collect();
 
     Ok(context! {
+        page_path => format!("/events/{event_id}/participants/{me_id}"),
         event => context! { id => l.event.id, name => l.event.name },
         me => context! {
             id => l.me.id,
