@@ -131,6 +131,10 @@ fn environment() -> &'static Environment<'static> {
     ENV.get_or_init(|| {
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        // "16:00–16:20 Beijing · 09:00–09:20 CET" in parts that each stay on one line.
+        env.add_filter("zones", |text: String| -> Vec<String> {
+            text.split(" · ").map(str::to_string).collect()
+        });
         for (name, source) in TEMPLATES {
             // The templates are compiled in; a syntax error shows in the first test run.
             if let Err(e) = env.add_template(name, source) {

@@ -245,20 +245,11 @@ fn event_context(c: &mut Conn, event_id: i64, locale: Locale) -> AppResult<minij
             })
         })
         .collect();
-    // Without anyone's comfort hours every hour would qualify, which says nothing.
-    let golden = if comfort.is_empty() {
-        Vec::new()
-    } else {
-        golden_hours(&GoldenHoursInput {
-            days: event.days.iter().map(|d| d.date).collect(),
-            organiser_zone: ez,
-            participants: comfort,
-            share: 0.6,
-            step_minutes: 15,
-            daytime: None,
-        })
-        .map_err(|e| AppError::Internal(e.to_string()))?
-    };
+    let golden = golden_for_sides(
+        &event.days.iter().map(|d| d.date).collect::<Vec<_>>(),
+        ez,
+        comfort,
+    )?;
     let days: Vec<minijinja::Value> = event
         .days
         .iter()
@@ -288,12 +279,10 @@ fn event_context(c: &mut Conn, event_id: i64, locale: Locale) -> AppResult<minij
             let golden: Vec<minijinja::Value> = golden
                 .iter()
                 .filter(|g| g.date == d.date)
-                .flat_map(|g| g.windows.iter())
-                .map(|w| {
+                .map(|g| {
                     context! {
-                        time => range(w.start_utc, w.end_utc, ez, second, locale),
-                        comfortable => w.comfortable,
-                        total => w.total,
+                        time => range(g.start, g.end, ez, second, locale),
+                        sides => g.sides.iter().map(|(side, n, total)| format!("{side} {n}/{total}")).collect::<Vec<_>>().join(" · "),
                     }
                 })
                 .collect();
@@ -394,6 +383,75 @@ async fn add_window(
             .await
         }
     }
+}
+
+/// A time when enough of every side is within their comfort hours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedGolden {
+    pub date: NaiveDate,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// (side, fewest comfortable in the side's own golden window, side total)
+    pub sides: Vec<(String, usize, usize)>,
+}
+
+/// Golden hours that suit both (all) sides: each side's own golden hours (60 % of the side
+/// comfortable), intersected. One share over everyone would let the larger side's office
+/// hours pass for golden hours while the other side sleeps.
+fn golden_for_sides(
+    days: &[NaiveDate],
+    organiser_zone: Zone,
+    people: Vec<GoldenParticipant>,
+) -> AppResult<Vec<SharedGolden>> {
+    // Without anyone's comfort hours every hour would qualify, which says nothing.
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sides: std::collections::BTreeMap<String, Vec<GoldenParticipant>> = Default::default();
+    for p in people {
+        sides.entry(p.side.clone()).or_default().push(p);
+    }
+    let mut shared: Option<Vec<SharedGolden>> = None;
+    for (side, participants) in sides {
+        let own = golden_hours(&GoldenHoursInput {
+            days: days.to_vec(),
+            organiser_zone,
+            participants,
+            share: 0.6,
+            step_minutes: 15,
+            daytime: None,
+        })
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let own: Vec<SharedGolden> = own
+            .iter()
+            .flat_map(|d| {
+                d.windows.iter().map(|w| SharedGolden {
+                    date: d.date,
+                    start: w.start_utc,
+                    end: w.end_utc,
+                    sides: vec![(side.clone(), w.comfortable, w.total)],
+                })
+            })
+            .collect();
+        shared = Some(match shared {
+            None => own,
+            Some(before) => before
+                .iter()
+                .flat_map(|a| {
+                    own.iter().filter_map(move |b| {
+                        let (start, end) = (a.start.max(b.start), a.end.min(b.end));
+                        (a.date == b.date && start < end).then(|| SharedGolden {
+                            date: a.date,
+                            start,
+                            end,
+                            sides: a.sides.iter().chain(&b.sides).cloned().collect(),
+                        })
+                    })
+                })
+                .collect(),
+        });
+    }
+    Ok(shared.unwrap_or_default())
 }
 
 // ---- participants and imports ----
@@ -1085,6 +1143,39 @@ mod tests {
         ];
         assert_eq!(other_zone(berlin, &people).name(), "Asia/Shanghai");
         assert_eq!(other_zone(berlin, &people[..1]), berlin);
+    }
+
+    #[test]
+    fn golden_hours_are_where_both_sides_are_comfortable() {
+        let berlin = Zone::parse("Europe/Berlin").unwrap();
+        let shanghai = Zone::parse("Asia/Shanghai").unwrap();
+        let window = |text: &str| crate::tz::LocalWindow::parse(text).unwrap();
+        let person = |zone, comfort: &str, side: &str| GoldenParticipant {
+            zone,
+            comfort: window(comfort),
+            side: side.into(),
+        };
+        let day = NaiveDate::from_ymd_opt(2030, 3, 25).unwrap();
+        // Three in Berlin 08–18, two in Beijing 09–21 (= 02–14 CET).
+        let people = vec![
+            person(berlin, "08:00-18:00", "DE"),
+            person(berlin, "08:00-18:00", "DE"),
+            person(berlin, "08:00-18:00", "DE"),
+            person(shanghai, "09:00-21:00", "CN"),
+            person(shanghai, "09:00-21:00", "CN"),
+        ];
+        let golden = golden_for_sides(&[day], berlin, people).unwrap();
+        assert_eq!(golden.len(), 1, "{golden:?}");
+        let g = &golden[0];
+        assert_eq!(
+            local_range(g.start, g.end, berlin, Locale::En),
+            "08:00–14:00 CET"
+        );
+        assert_eq!(
+            g.sides,
+            vec![("CN".to_string(), 2, 2), ("DE".to_string(), 3, 3)]
+        );
+        assert!(golden_for_sides(&[day], berlin, vec![]).unwrap().is_empty());
     }
 
     #[test]
