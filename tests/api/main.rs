@@ -4,6 +4,7 @@
 mod support;
 
 mod import;
+mod itinerary;
 mod scenario;
 mod schedule;
 mod validation;
