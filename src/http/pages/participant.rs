@@ -16,9 +16,10 @@ use super::view::{self, range};
 use super::{error_page, i18n, render, see_other, status_of, Lang, Notice};
 use crate::calendar::{self, Attendee, CalEvent, Person, Role};
 use crate::db::Conn;
-use crate::domain::{Audience, BookingSource, PartyKind, RequestStatus};
+use crate::domain::{BookingSource, PartyKind, RequestStatus};
 use crate::error::{AppError, AppResult};
 use crate::http::AppState;
+use crate::service::itinerary::{self, ItemKind};
 use crate::service::participants::{self, Participant};
 use crate::service::programme::{self, Slot};
 use crate::service::requests::{self, MeetingRequest, PartyInput, RequestInput};
@@ -235,61 +236,42 @@ fn page_context(
         }
     }
 
-    // The itinerary: meetings and the sessions this person attends, by their own date.
-    struct Item {
-        start: DateTime<Utc>,
-        value: minijinja::Value,
-    }
-    let mut items: Vec<Item> = bookings
-        .iter()
-        .filter(|b| b.participant_ids.contains(&me_id))
-        .map(|b| {
-            let others: Vec<i64> = b
-                .participant_ids
-                .iter()
-                .copied()
-                .filter(|p| *p != me_id)
-                .collect();
-            let oz = others.first().map_or(mz, |o| zone_of(*o));
-            Item {
-                start: b.starts_at,
-                value: context! {
-                    time => range(b.starts_at, b.ends_at, mz, oz, locale),
-                    title => others.iter().map(|o| {
-                        let p = person(*o);
-                        match p.and_then(|p| p.organisation.clone()) {
-                            Some(org) => format!("{} ({org})", name(*o)),
-                            None => name(*o),
-                        }
-                    }).collect::<Vec<_>>().join(", "),
-                    meeting => true,
-                    room => b.room,
-                    link => b.video_link,
-                },
-            }
-        })
-        .collect();
-    for s in programme::list_sessions(c, event_id)? {
-        if s.audience == Audience::Everyone || s.attendee_ids.contains(&me_id) {
-            items.push(Item {
-                start: s.starts_at,
-                value: context! {
-                    time => range(s.starts_at, s.ends_at, mz, ez, locale),
-                    title => s.title,
-                    meeting => false,
-                    room => None::<i32>,
-                    link => s.video_link,
-                },
-            });
-        }
-    }
-    items.sort_by_key(|i| i.start);
+    // The itinerary comes from the shared use case (what the e-mails say), read from the
+    // published version only: a participant never sees a draft. Its strings are in the
+    // participant's stored language; the page formats the same instants and zones in the
+    // language of the page.
+    let items = match &l.published {
+        Some(p) => itinerary::for_participant(c, event_id, me_id, Some(p.version.id))?.items,
+        None => Vec::new(),
+    };
     let mut days: Vec<(NaiveDate, Vec<minijinja::Value>)> = Vec::new();
     for item in items {
-        let date = utc_to_local(item.start, mz).date();
+        let own = Zone::parse(&item.own.time_zone).unwrap_or(mz);
+        let other = Zone::parse(&item.counterpart.time_zone).unwrap_or(own);
+        let meeting = item.kind == ItemKind::Meeting;
+        let title = if meeting {
+            item.counterparts
+                .iter()
+                .map(|p| match &p.organisation {
+                    Some(org) => format!("{} ({org})", p.name),
+                    None => p.name.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            item.title.clone()
+        };
+        let value = context! {
+            time => range(item.starts_at, item.ends_at, own, other, locale),
+            title => title,
+            meeting => meeting,
+            room => item.room,
+            link => item.video_link.unwrap_or_default(),
+        };
+        let date = utc_to_local(item.starts_at, own).date();
         match days.last_mut() {
-            Some((d, list)) if *d == date => list.push(item.value),
-            _ => days.push((date, vec![item.value])),
+            Some((d, list)) if *d == date => list.push(value),
+            _ => days.push((date, vec![value])),
         }
     }
     let itinerary: Vec<minijinja::Value> = days
