@@ -2,6 +2,7 @@
 
 pub mod api;
 mod openapi;
+mod pages;
 
 use actix_web::{web, HttpResponse};
 
@@ -74,6 +75,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .route("/ready", web::get().to(ready))
             .service(web::scope("/api/v1").configure(api::routes))
             .configure(openapi::routes)
+            .configure(pages::routes)
             .default_service(web::to(not_found));
     }
 }
