@@ -22,12 +22,14 @@
 //! OPTIONS) must carry `X-CSRF-Token`, whose value is bound to the session:
 //! `hex(SHA-256("csrf:" + session token))`. Login and link opening return it in the body and
 //! in the readable cookie `matchtour_csrf`; a page on another site can neither read it nor
-//! compute it. Requests with an `Authorization` header need none (browsers never add that
-//! header on their own).
+//! compute it. HTML forms of our own pages cannot set headers; they pass instead by their
+//! `Origin` header, which browsers send with every POST and pages cannot forge, naming our own
+//! host. Requests with an `Authorization` header need neither (browsers never add that header
+//! on their own). Both guards come on top of SameSite=Lax cookies.
 //!
 //! # Authorisation
-//! [`guard`] wraps the whole `/api/v1` scope, so a new route there is covered without doing
-//! anything: anonymous callers get 401, and for `/api/v1/events/{event_id}/...` an organiser
+//! [`guard`] wraps the whole `/api/v1` scope and the event pages (`/events/...`), so a new
+//! route there is covered without doing anything: anonymous callers get 401, and for `/api/v1/events/{event_id}/...` an organiser
 //! must own the event (else 404, so that other events' existence does not leak). Events made
 //! before sign-in existed, and the demo event, belong to the first organiser to sign up.
 //! Participants reach only the routes listed in [`policy::PARTICIPANT_ROUTES`]; a route opts in

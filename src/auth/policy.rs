@@ -1,4 +1,5 @@
-//! What a participant may reach. Everything else under `/api/v1` is for organisers.
+//! What a participant may reach. Everything else under `/api/v1` and the event pages is for
+//! organisers.
 
 use actix_web::http::Method;
 
@@ -16,6 +17,11 @@ pub const PARTICIPANT_ROUTES: &[(&str, &str)] = &[
     ("POST", "/requests"),
     ("POST", "/requests/*/accept"),
     ("POST", "/requests/*/decline"),
+    // The participant's pages (src/http/pages/participant.rs).
+    ("POST", "/participants/{self}/request"),
+    ("POST", "/participants/{self}/requests/*/accept"),
+    ("POST", "/participants/{self}/requests/*/decline"),
+    ("POST", "/participants/{self}/book"),
 ];
 
 /// Whether participant `me` may call `method` on `rest` (the path after the event id).

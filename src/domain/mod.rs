@@ -168,14 +168,20 @@ text_enum!(
     }
 );
 
-text_enum!(
-    /// Languages of the emails and pages.
-    Locale {
-        En => "en",
-        De => "de",
-        Zh => "zh",
+/// Languages of the emails and pages: the tz module's, which formats times in them.
+pub use crate::tz::Locale;
+
+impl Locale {
+    pub fn as_str(&self) -> &'static str {
+        self.code()
     }
-);
+
+    /// Parses "en", "de" or "zh" (a region suffix such as "zh-CN" is accepted).
+    pub fn parse(text: &str, field: &str) -> Result<Self, DomainError> {
+        text.parse()
+            .map_err(|_| DomainError::new(field, format!("'{text}' is not one of: en, de, zh")))
+    }
+}
 
 /// A non-empty trimmed text of at most `max` characters.
 pub fn required_text(value: &str, field: &str, max: usize) -> Result<String, DomainError> {

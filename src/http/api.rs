@@ -7,10 +7,13 @@ use super::{parse_json, AppState};
 use crate::auth::Principal;
 use crate::domain::{BookingSource, PartyKind, RequestStatus};
 use crate::error::{AppError, AppResult, Problem};
+use crate::outbox::{self, JobStatus, OutboxJob};
 use crate::service::events::{Event, EventInput};
+use crate::service::golden::{self, GoldenHours, GoldenQuery};
 use crate::service::groups::{Group, GroupInput};
 use crate::service::import::{self, ImportReport};
 use crate::service::interpreters::{Interpreter, InterpreterInput};
+use crate::service::itinerary::{self, Itinerary};
 use crate::service::organisations::{Organisation, OrganisationInput};
 use crate::service::participants::{Participant, ParticipantInput};
 use crate::service::planning::{self, SolveInput};
@@ -116,7 +119,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/events/{event_id}/schedule/versions/{id}/export.csv")
                 .get(export_version),
-        );
+        )
+        .service(web::resource("/events/{event_id}/outbox").get(list_outbox))
+        .service(web::resource("/events/{event_id}/participants/{id}/itinerary").get(get_itinerary))
+        .service(web::resource("/events/{event_id}/golden-hours").get(get_golden_hours));
 }
 
 type Id = Path<i64>;
@@ -721,5 +727,78 @@ pub async fn solve_schedule(state: Data<AppState>, id: Id, body: Bytes) -> AppRe
         state
             .run(move |c| planning::solve(c, id, &input, default_seconds))
             .await?,
+    ))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxQuery {
+    /// Only jobs in this status (queued, sending, sent, failed).
+    pub status: Option<JobStatus>,
+}
+
+/// The event's outgoing mail: each job with its status, attempts and last error, oldest first.
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/outbox", tag = "mail", params(OutboxQuery),
+    responses((status = 200, body = Vec<OutboxJob>), (status = 404, body = Problem)))]
+pub async fn list_outbox(
+    state: Data<AppState>,
+    id: Id,
+    query: Query<OutboxQuery>,
+) -> AppResult<Json<Vec<OutboxJob>>> {
+    let (id, status) = (id.into_inner(), query.into_inner().status);
+    let from = state.settings.mail.from.clone();
+    Ok(Json(
+        state
+            .run(move |c| outbox::list(c, id, status, &from))
+            .await?,
+    ))
+}
+// ---- itineraries and golden hours ----
+
+/// `?version=` of the itinerary, read as text so a bad value is a 422 naming it.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct ItineraryQuery {
+    /// A schedule version id; default the published version, else the latest draft.
+    pub version: Option<String>,
+}
+
+/// One participant's sessions and meetings in time order, in their own zone and their
+/// counterpart's, formatted in their language.
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/participants/{id}/itinerary", tag = "people",
+    params(ItineraryQuery),
+    responses((status = 200, body = Itinerary), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn get_itinerary(
+    state: Data<AppState>,
+    ids: Ids,
+    q: Query<ItineraryQuery>,
+) -> AppResult<Json<Itinerary>> {
+    let (event_id, id) = ids.into_inner();
+    let version = match q.version.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(text.parse::<i64>().map_err(|_| {
+            AppError::invalid("version", format!("'{text}' is not a schedule version id"))
+        })?),
+    };
+    Ok(Json(
+        state
+            .run(move |c| itinerary::for_participant(c, event_id, id, version))
+            .await?,
+    ))
+}
+
+/// Per event day, the windows (organiser's zone) in which at least `share` of the
+/// participants are inside their comfort hours (08:00–18:00 local when they gave none).
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/golden-hours", tag = "programme",
+    params(GoldenQuery),
+    responses((status = 200, body = GoldenHours), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn get_golden_hours(
+    state: Data<AppState>,
+    id: Id,
+    q: Query<GoldenQuery>,
+) -> AppResult<Json<GoldenHours>> {
+    let id = id.into_inner();
+    let query = q.into_inner();
+    Ok(Json(
+        state.run(move |c| golden::for_event(c, id, &query)).await?,
     ))
 }

@@ -2,6 +2,7 @@
 
 pub mod api;
 mod openapi;
+mod pages;
 
 use std::sync::Arc;
 
@@ -93,6 +94,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                     .configure(api::routes),
             )
             .configure(openapi::routes)
+            .configure(pages::routes)
             .default_service(web::to(not_found));
     }
 }

@@ -6,10 +6,16 @@ use utoipa_scalar::{Scalar, Servable};
 
 use super::api;
 use crate::error::{FieldError, Problem};
+use crate::outbox::{JobStatus, OutboxJob};
 use crate::service::events::{Day, Event, EventInput};
+use crate::service::golden::{GoldenHours, GoldenHoursDay, GoldenHoursWindow, SideComfort};
 use crate::service::groups::{Group, GroupInput};
 use crate::service::import::ImportReport;
 use crate::service::interpreters::{Interpreter, InterpreterInput};
+use crate::service::itinerary::{
+    Counterpart, ItemKind, Itinerary, ItineraryEvent, ItineraryItem, ItineraryParticipant,
+    LocalSide,
+};
 use crate::service::organisations::{Organisation, OrganisationInput};
 use crate::service::participants::{Participant, ParticipantInput};
 use crate::service::planning::{SolveInput, SolveSummary, Unscheduled};
@@ -69,6 +75,9 @@ use crate::service::schedule::{Booking, BookingInput, Schedule, Version};
         api::delete_booking,
         api::publish_version,
         api::export_version,
+        api::list_outbox,
+        api::get_itinerary,
+        api::get_golden_hours,
     ),
     components(schemas(
         Problem,
@@ -101,6 +110,19 @@ use crate::service::schedule::{Booking, BookingInput, Schedule, Version};
         SolveInput,
         SolveSummary,
         Unscheduled,
+        OutboxJob,
+        JobStatus,
+        Itinerary,
+        ItineraryParticipant,
+        ItineraryEvent,
+        ItineraryItem,
+        ItemKind,
+        LocalSide,
+        Counterpart,
+        GoldenHours,
+        GoldenHoursDay,
+        GoldenHoursWindow,
+        SideComfort,
     ))
 )]
 pub struct ApiDoc;

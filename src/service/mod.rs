@@ -3,9 +3,11 @@
 //! so every path applies the same rules.
 
 pub mod events;
+pub mod golden;
 pub mod groups;
 pub mod import;
 pub mod interpreters;
+pub mod itinerary;
 pub mod organisations;
 pub mod participants;
 pub mod planning;

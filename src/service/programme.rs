@@ -254,6 +254,16 @@ fn validate_session(
     ))
 }
 
+fn attendee_links(session_id: i64, attendees: &[i64]) -> Vec<SessionAttendeeRow> {
+    attendees
+        .iter()
+        .map(|p| SessionAttendeeRow {
+            session_id,
+            participant_id: *p,
+        })
+        .collect()
+}
+
 pub fn create_session(conn: &mut Conn, event_id: i64, input: &SessionInput) -> AppResult<Session> {
     let (row, attendees) = validate_session(conn, event_id, input)?;
     let id = with_conn!(conn, |c| c.transaction::<_, AppError, _>(|c| {
@@ -261,15 +271,8 @@ pub fn create_session(conn: &mut Conn, event_id: i64, input: &SessionInput) -> A
             .values(&row)
             .returning(sessions::id)
             .get_result(c)?;
-        let links: Vec<SessionAttendeeRow> = attendees
-            .iter()
-            .map(|p| SessionAttendeeRow {
-                session_id: id,
-                participant_id: *p,
-            })
-            .collect();
         diesel::insert_into(session_attendees::table)
-            .values(&links)
+            .values(attendee_links(id, &attendees))
             .execute(c)?;
         Ok(id)
     }))?;
@@ -290,15 +293,8 @@ pub fn update_session(
             .execute(c)?;
         diesel::delete(session_attendees::table.filter(session_attendees::session_id.eq(id)))
             .execute(c)?;
-        let links: Vec<SessionAttendeeRow> = attendees
-            .iter()
-            .map(|p| SessionAttendeeRow {
-                session_id: id,
-                participant_id: *p,
-            })
-            .collect();
         diesel::insert_into(session_attendees::table)
-            .values(&links)
+            .values(attendee_links(id, &attendees))
             .execute(c)?;
         Ok(())
     }))?;

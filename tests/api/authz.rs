@@ -591,6 +591,23 @@ async fn cookie_sessions_need_the_csrf_token() {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // A form of our own pages passes by its Origin; another site's does not.
+    for (origin, expected) in [
+        ("https://evil.example", StatusCode::FORBIDDEN),
+        (app.base.as_str(), StatusCode::CREATED),
+    ] {
+        let status = app
+            .anonymous
+            .post(app.url("/api/v1/events"))
+            .header("cookie", session.clone())
+            .header("origin", origin)
+            .json(&event)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, expected, "Origin {origin}");
+    }
     let (status, _, made) = app
         .send(
             Method::POST,

@@ -5,6 +5,8 @@ mod support;
 
 mod authz;
 mod import;
+mod itinerary;
+mod outbox;
 mod race;
 mod scenario;
 mod schedule;
