@@ -176,7 +176,62 @@ impl Drop for Browser {
     }
 }
 
+/// An organiser's session on the app: signs up, logs in; returns (session token, CSRF token).
+fn organiser_session(base: &str) -> (String, String) {
+    let http = reqwest::blocking::Client::new();
+    let account = json!({"email": "organiser@example.org", "name": "Organiser", "password": "correct horse battery"});
+    let status = http
+        .post(format!("{base}/api/v1/auth/signup"))
+        .json(&account)
+        .send()
+        .expect("signup")
+        .status();
+    assert_eq!(status, reqwest::StatusCode::CREATED);
+    let login = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": account["email"], "password": account["password"]}))
+        .send()
+        .expect("login");
+    let session = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next())
+        .find_map(|pair| pair.strip_prefix("matchtour_session="))
+        .expect("a session cookie")
+        .to_string();
+    let body: Value = login.json().expect("login answer");
+    (
+        session,
+        body["csrf_token"].as_str().expect("CSRF token").to_string(),
+    )
+}
+
+/// A participant's personal link token, issued with the organiser's session.
+fn participant_token(base: &str, (session, csrf): &(String, String), participant: i64) -> String {
+    let link: Value = reqwest::blocking::Client::new()
+        .post(format!(
+            "{base}/api/v1/events/1/participants/{participant}/link"
+        ))
+        .header("cookie", format!("matchtour_session={session}"))
+        .header("x-csrf-token", csrf)
+        .send()
+        .and_then(|r| r.json())
+        .expect("a link");
+    let url = link["url"].as_str().expect("a link URL");
+    url.rsplit('/').next().expect("a token").to_string()
+}
+
 impl Browser {
+    /// Signs the browser in by giving it the cookie the login or link would have set.
+    fn sign_in(&self, base: &str, cookie: &str, value: &str) {
+        self.goto(&format!("{base}/health"));
+        self.post(
+            "/cookie",
+            json!({"cookie": {"name": cookie, "value": value, "path": "/"}}),
+        );
+    }
+
     fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
         let mut request = self
             .http
@@ -373,6 +428,8 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     let profiles = tempfile::tempdir().expect("profile dir");
     let organiser = driver.browser(&profiles.path().join("organiser"));
     let base = &app.base;
+    let session = organiser_session(base);
+    organiser.sign_in(base, "matchtour_session", &session.0);
 
     // -- the organiser builds a small event --
     organiser.goto(&format!("{base}/events?lang=en"));
@@ -462,6 +519,8 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     // -- a participant in Shanghai: itinerary in Beijing time first --
     let chen_page = format!("{base}/events/1/participants/{chen}");
     let chen_browser = driver.browser(&profiles.path().join("chen"));
+    let chen_token = participant_token(base, &session, chen);
+    chen_browser.sign_in(base, "matchtour_participant", &chen_token);
     chen_browser.goto(&format!("{chen_page}?lang=en"));
     let first = chen_browser.text(".itinerary li .time");
     let beijing = first.find("Beijing").expect("Beijing time shown");
@@ -474,7 +533,10 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     chen_browser.screenshot("participant-itinerary");
 
     // The calendar file carries the meeting in UTC.
-    let ics = reqwest::blocking::get(format!("{chen_page}/itinerary.ics"))
+    let ics = reqwest::blocking::Client::new()
+        .get(format!("{chen_page}/itinerary.ics"))
+        .header("authorization", format!("Participant {chen_token}"))
+        .send()
         .and_then(|r| r.text())
         .expect("calendar file");
     assert!(
@@ -488,6 +550,11 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     ));
     chen_browser.wait_for_url("done=request_sent");
     let dai_browser = driver.browser(&profiles.path().join("dai"));
+    dai_browser.sign_in(
+        base,
+        "matchtour_participant",
+        &participant_token(base, &session, dai),
+    );
     dai_browser.goto(&format!("{base}/events/1/participants/{dai}?lang=en"));
     dai_browser.click(&format!(
         "form[action$='/request'] input[value='{emil}'] ~ button"

@@ -88,6 +88,13 @@ pub async fn guard(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    admit(&req).await?;
+    next.call(req).await
+}
+
+/// The checks of [`guard`], for a wrapper that answers refusals its own way (the pages
+/// render them as a page). On success the caller, if any, is in the request's extensions.
+pub async fn admit(req: &ServiceRequest) -> Result<(), AppError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
@@ -100,7 +107,7 @@ pub async fn guard(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if length.is_some_and(|n| n > limit as u64) {
-        return Err(AppError::PayloadTooLarge { limit }.into());
+        return Err(AppError::PayloadTooLarge { limit });
     }
 
     let rest = req
@@ -110,7 +117,7 @@ pub async fn guard(
         .to_string();
     let public = PUBLIC.contains(&rest.as_str()) || rest.starts_with(PUBLIC_PREFIX);
 
-    let principal = match presented(&req)? {
+    let principal = match presented(req)? {
         None => None,
         Some(p) => {
             let token = p.token.clone();
@@ -119,12 +126,11 @@ pub async fn guard(
             let Some(principal) = found else {
                 // A stale cookie must not lock anyone out of logging in again.
                 if public {
-                    return next.call(req).await;
+                    return Ok(());
                 }
                 return Err(AppError::Unauthorized(
                     "the credentials are unknown, expired or revoked".into(),
-                )
-                .into());
+                ));
             };
             if p.by_cookie && !is_safe(req.method()) {
                 let expected = csrf_token(&p.token);
@@ -133,11 +139,10 @@ pub async fn guard(
                     .get(CSRF_HEADER)
                     .map(|v| v.as_bytes())
                     .unwrap_or_default();
-                if !constant_time_eq(sent, expected.as_bytes()) && !same_origin(&req) {
+                if !constant_time_eq(sent, expected.as_bytes()) && !same_origin(req) {
                     return Err(AppError::Forbidden(format!(
                         "a request signed in by cookie must repeat the CSRF token in {CSRF_HEADER}"
-                    ))
-                    .into());
+                    )));
                 }
             }
             Some(principal)
@@ -146,14 +151,14 @@ pub async fn guard(
 
     if !public {
         let Some(principal) = principal else {
-            return Err(AppError::Unauthorized("sign in first".into()).into());
+            return Err(AppError::Unauthorized("sign in first".into()));
         };
         authorise(&state, principal, req.method(), &rest).await?;
     }
     if let Some(principal) = principal {
         req.extensions_mut().insert(principal);
     }
-    next.call(req).await
+    Ok(())
 }
 
 async fn authorise(

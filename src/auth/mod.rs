@@ -56,7 +56,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
 
-pub use guard::guard;
+pub use guard::{admit, guard};
 
 /// Cookie of an organiser's session.
 pub const SESSION_COOKIE: &str = "matchtour_session";

@@ -9,8 +9,8 @@
 //! - the language comes from `?lang=`, then the `lang` cookie, then `Accept-Language`; a
 //!   `?lang=` choice is remembered in the cookie.
 //!
-//! Access control: [`crate::auth::guard`] wraps the organiser's and the participant's scope
-//! in [`routes`], as it wraps the API.
+//! Access control: `page_guard` runs the API's checks ([`crate::auth::admit`]) around the
+//! organiser's and the participant's scope in [`routes`], and shows a refusal as a page.
 
 mod i18n;
 mod organiser;
@@ -35,19 +35,31 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/static/pages/app.js", web::get().to(js))
         .route("/", web::get().to(home))
         // The participant scope comes first: its prefix is longer than the organiser's.
-        // Both pass `crate::auth::guard`, like the API.
+        // Both pass the checks of the API (`crate::auth::guard`).
         .service(
             web::scope("/events/{event_id}/participants/{participant_id}")
-                .wrap(actix_web::middleware::from_fn(crate::auth::guard))
+                .wrap(actix_web::middleware::from_fn(page_guard))
                 .app_data(form_config())
                 .configure(participant::routes),
         )
         .service(
             web::scope("/events")
-                .wrap(actix_web::middleware::from_fn(crate::auth::guard))
+                .wrap(actix_web::middleware::from_fn(page_guard))
                 .app_data(form_config())
                 .configure(organiser::routes),
         );
+}
+
+/// The API's access checks, with refusals shown as a page in the visitor's language.
+async fn page_guard<B: actix_web::body::MessageBody + 'static>(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<B>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::EitherBody<B>>, actix_web::Error> {
+    if let Err(error) = crate::auth::admit(&req).await {
+        let page = error_page(req.request(), Lang::of(req.request()), &error);
+        return Ok(req.into_response(page).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 /// CSV imports arrive as form text; allow the same size as JSON bodies (1 MiB), and never
