@@ -564,7 +564,24 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     assert_eq!(overflow, false, "the page fits a phone's width");
     chen_browser.screenshot("participant-phone-de");
 
+    // Hours in one's own time; a typo is a message in the page, not an error page.
+    chen_browser.resize(1280, 900);
+    chen_browser.goto(&format!("{chen_page}?lang=en"));
+    chen_browser.click("details.edit summary");
+    chen_browser.type_into("#p-zone", "Asia/Peking");
+    chen_browser.click("#profile-form button");
+    let notice = chen_browser.wait_for_text(".notice.error", "Please check your input");
+    assert!(notice.contains("time_zone"), "{notice}");
+    chen_browser.click("details.edit summary");
+    chen_browser.type_into("#p-zone", "Asia/Shanghai");
+    chen_browser.set_value("#p-af", "14:00");
+    chen_browser.set_value("#p-at", "19:00");
+    chen_browser.click("#profile-form button");
+    chen_browser.wait_for_url("done=profile_saved");
+    let profile = chen_browser.text(".profile");
+    assert!(profile.contains("14:00–19:00"), "{profile}");
+
     // A page that does not exist is a page in the layout, in the chosen language.
-    chen_browser.goto(&format!("{base}/events/999"));
+    chen_browser.goto(&format!("{base}/events/999?lang=de"));
     chen_browser.wait_for_text(".notice.error", "Diese Seite gibt es nicht");
 }
