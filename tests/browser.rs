@@ -320,6 +320,19 @@ impl Browser {
         std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
     }
 
+    /// The whole page: the window grows to the document's height (at most 2400 px).
+    fn full_page_screenshot(&self, name: &str) {
+        let height = self
+            .run("return document.documentElement.scrollHeight;", json!([]))
+            .as_u64()
+            .unwrap_or(900)
+            .clamp(900, 2400);
+        let height = u32::try_from(height).unwrap_or(900);
+        self.resize(1280, height + 140);
+        self.screenshot(name);
+        self.resize(1280, 900);
+    }
+
     /// The id in the personal-page link of the participant named `name`.
     fn participant_id(&self, name: &str) -> i64 {
         let href = self.run(
@@ -406,13 +419,14 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     organiser.type_into("#import-participants-text", PARTICIPANTS_CSV);
     organiser.click("form[action$='/import/participants'] button");
     organiser.wait_for_text(".notice.ok", "Imported rows: 5");
+    organiser.screenshot("organiser-participants");
     let chen = organiser.participant_id("Chen Wei");
     let dai = organiser.participant_id("Dai Lin");
     let emil = organiser.participant_id("Emil Braun");
     organiser.type_into("#import-requests-text", REQUESTS_CSV);
     organiser.click("form[action$='/import/requests'] button");
     organiser.wait_for_text(".notice.ok", "Imported rows: 3");
-    organiser.screenshot("organiser-participants");
+    organiser.screenshot("organiser-requests");
 
     // Golden hours beside the windows, now that comfort hours are known.
     organiser.goto(&format!("{base}/events/1"));
@@ -453,11 +467,14 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
         json!([]),
     );
     let check = organiser.wait_for_text("#move-check", "✗");
-    assert!(check.contains("slot was just taken"), "{check}");
-    organiser.screenshot("organiser-schedule");
+    assert!(check.contains("already has a meeting then"), "{check}");
+    organiser.full_page_screenshot("organiser-schedule");
     organiser.click("#publish");
     organiser.wait_for_url("done=published_ok");
     assert!(organiser.text(".versions").contains("published"));
+    organiser.goto(&format!("{base}/events?lang=zh"));
+    organiser.wait_for_text("h1", "您的活动");
+    organiser.screenshot("organiser-events-zh");
 
     // -- a participant in Shanghai: itinerary in Beijing time first --
     let chen_page = format!("{base}/events/1/participants/{chen}");

@@ -155,6 +155,7 @@ const WORDS: &[(&str, &str, &str, &str)] = &[
     ("download_ics", "Add to calendar (.ics)", "Zum Kalender hinzufügen (.ics)", "添加到日历（.ics）"),
     ("err_invalid", "Please check your input:", "Bitte prüfen Sie Ihre Eingaben:", "请检查您的输入："),
     ("err_slot_taken", "Sorry, that slot was just taken: someone in this meeting already has a meeting then. Please pick another slot.", "Leider ist dieser Termin gerade vergeben worden: Jemand in diesem Gespräch hat dann schon ein Gespräch. Bitte wählen Sie einen anderen Termin.", "抱歉，该时段刚刚被占用：此会面中有人在该时段已有其他会面。请选择其他时段。"),
+    ("err_person_busy", "Someone in this meeting already has a meeting then.", "Jemand in diesem Gespräch hat dann schon ein Gespräch.", "此会面中有人在该时段已有其他会面。"),
     ("err_rooms_full", "Every room is taken in that slot. Please pick another slot.", "In diesem Termin sind alle Räume belegt. Bitte wählen Sie einen anderen.", "该时段所有会议室已满。请选择其他时段。"),
     ("err_not_found", "This page does not exist (or no longer does).", "Diese Seite gibt es nicht (mehr).", "该页面不存在（或已删除）。"),
     ("err_internal", "Something went wrong on our side. It has been logged; please try again.", "Bei uns ist etwas schiefgelaufen. Es wurde protokolliert; bitte versuchen Sie es erneut.", "我们这边出了点问题，已记录。请重试。"),

@@ -1057,10 +1057,19 @@ async fn move_meeting(
             "/events/{id}/schedule?version={version}&done=moved_ok"
         )),
         Err(e) => {
-            let notice = Some(Notice::from_error(&e, lang.locale));
+            let notice = Some(move_notice(&e, lang.locale));
             show_schedule(&req, lang, &state, id, Some(version), status_of(&e), notice).await
         }
     }
+}
+
+/// A refused move in the organiser's words: nothing was "just taken" from them.
+fn move_notice(error: &AppError, locale: Locale) -> Notice {
+    let mut notice = Notice::from_error(error, locale);
+    if notice.text == i18n::word(locale, "err_slot_taken") {
+        notice.text = i18n::word(locale, "err_person_busy").to_string();
+    }
+    notice
 }
 
 /// `GET .../check?booking=&start=`: whether the move would be accepted, as a sentence.
@@ -1081,7 +1090,7 @@ async fn check_move(
     let body = match checked {
         Ok(()) => serde_json::json!({"ok": true, "message": i18n::word(lang.locale, "check_ok")}),
         Err(e) => {
-            let notice = Notice::from_error(&e, lang.locale);
+            let notice = move_notice(&e, lang.locale);
             let mut message = notice.text;
             for d in notice.details {
                 message.push(' ');
