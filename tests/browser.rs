@@ -510,6 +510,28 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
         "form[action$='/request'] input[value='{emil}'] ~ button"
     ));
     dai_browser.wait_for_url("done=request_sent");
+    // Emil answers: accepts Chen, declines Dai (who may still book: a declined request
+    // is not live, so Dai asks again below).
+    let emil_browser = driver.browser(&profiles.path().join("emil"));
+    emil_browser.goto(&format!("{base}/events/1/participants/{emil}?lang=en"));
+    emil_browser.click("button[aria-label='Accept: Chen Wei']");
+    emil_browser.wait_for_url("done=answered");
+    emil_browser.click("button[aria-label='Decline: Dai Lin']");
+    emil_browser.wait_for_url("done=answered");
+    assert!(emil_browser
+        .text("#incoming-title + *")
+        .contains("No open requests"));
+    dai_browser.goto(&format!("{base}/events/1/participants/{dai}?lang=en"));
+    let outgoing = dai_browser.text("main");
+    assert!(outgoing.contains("Emil Braun declined"), "{outgoing}");
+    dai_browser.click(&format!(
+        "form[action$='/request'] input[value='{emil}'] ~ button"
+    ));
+    dai_browser.wait_for_url("done=request_sent");
+    // A form's address typed into the address bar shows the page, not an error.
+    let typed = reqwest::blocking::get(format!("{chen_page}/book")).expect("page");
+    assert_eq!(typed.status(), 200);
+    assert!(typed.text().unwrap_or_default().contains("Welcome"));
     let chen_slots = chen_browser.open_slots(emil);
     let dai_slots = dai_browser.open_slots(emil);
     let shared = chen_slots

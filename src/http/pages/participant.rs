@@ -34,12 +34,34 @@ use crate::tz::{
 const OPEN_SLOTS_SHOWN: usize = 12;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    // A form's address opened in the address bar leads to the page (`back_to_page`).
     cfg.service(web::resource("").get(show))
-        .service(web::resource("/request").post(request_meeting))
-        .service(web::resource("/requests/{request_id}/{action}").post(answer))
-        .service(web::resource("/book").post(book))
-        .service(web::resource("/profile").post(save_profile))
+        .service(
+            web::resource("/request")
+                .post(request_meeting)
+                .get(back_to_page),
+        )
+        .service(
+            web::resource("/requests/{request_id}/{action}")
+                .post(answer)
+                .get(back_to_page),
+        )
+        .service(web::resource("/book").post(book).get(back_to_page))
+        .service(
+            web::resource("/profile")
+                .post(save_profile)
+                .get(back_to_page),
+        )
         .service(web::resource("/itinerary.ics").get(ics));
+}
+
+async fn back_to_page(req: HttpRequest) -> HttpResponse {
+    let info = req.match_info();
+    see_other(&format!(
+        "/events/{}/participants/{}",
+        info.get("event_id").unwrap_or_default(),
+        info.get("participant_id").unwrap_or_default()
+    ))
 }
 
 fn ids(req: &HttpRequest) -> AppResult<(i64, i64)> {
