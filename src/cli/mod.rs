@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use crate::config::Settings;
 use crate::db::DbPool;
 use crate::http::AppState;
+use crate::outbox::{Worker, WorkerConfig};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -35,6 +36,12 @@ pub enum Command {
     Migrate,
     /// Solve a `matchtour-instance/1` file and write a `matchtour-solution/1` file.
     Solve(solve::SolveArgs),
+    /// Send queued mail (a separate process; `serve` runs one in the background too).
+    Worker {
+        /// Send what is due now, then exit instead of waiting for more.
+        #[arg(long)]
+        drain: bool,
+    },
 }
 
 pub fn main() -> anyhow::Result<()> {
@@ -46,6 +53,10 @@ pub fn main() -> anyhow::Result<()> {
             let (pool, _) = open()?;
             println!("database ready ({})", pool.backend_name());
             Ok(())
+        }
+        Command::Worker { drain } => {
+            let (pool, settings) = open()?;
+            worker(pool, &settings, drain)
         }
         Command::Serve => {
             let (pool, settings) = open()?;
@@ -110,9 +121,39 @@ fn serve(state: AppState) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         let listener = std::net::TcpListener::bind((host.as_str(), port))
             .with_context(|| format!("binding {host}:{port}"))?;
+        let outbox =
+            Worker::from_settings(state.pool.clone(), &state.settings, WorkerConfig::default())?;
         let server = crate::http::server(state, listener)?;
+        // The background worker stops with the server (its task is dropped with the runtime);
+        // a job it held is re-claimed after its lease.
+        actix_web::rt::spawn(async move { outbox.run(std::future::pending()).await });
         tracing::info!(%host, port, "serving");
         server.await?;
         Ok::<(), anyhow::Error>(())
+    })
+}
+
+/// `matchtour worker`: sends until Ctrl-C (or, with `drain`, until nothing is due).
+fn worker(pool: DbPool, settings: &Settings, drain: bool) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let worker = Worker::from_settings(pool, settings, WorkerConfig::default())?;
+        if drain {
+            let stats = worker.drain().await?;
+            println!(
+                "sent {}, to retry {}, failed {}",
+                stats.sent, stats.retried, stats.failed
+            );
+        } else {
+            worker
+                .run(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await;
+        }
+        Ok(())
     })
 }

@@ -326,3 +326,70 @@ pub struct BookingAttendeeRow {
     pub participant_id: i64,
     pub slot_start: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = outbox_jobs, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct OutboxJobRow {
+    pub id: i64,
+    pub event_id: i64,
+    pub kind: String,
+    pub participant_id: Option<i64>,
+    pub dedup_key: String,
+    pub payload: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub locked_by: Option<String>,
+    pub locked_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = outbox_jobs)]
+pub struct NewOutboxJob {
+    pub event_id: i64,
+    pub kind: String,
+    pub participant_id: Option<i64>,
+    pub dedup_key: String,
+    pub payload: String,
+    pub status: String,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = meeting_calendar, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct MeetingCalendarRow {
+    pub id: i64,
+    pub event_id: i64,
+    pub meeting_key: String,
+    pub uid: String,
+    pub sequence: i32,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub cancelled: bool,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = meeting_calendar)]
+pub struct NewMeetingCalendar {
+    pub event_id: i64,
+    pub meeting_key: String,
+    pub uid: String,
+    pub sequence: i32,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub cancelled: bool,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = calendar_feeds, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct CalendarFeedRow {
+    pub participant_id: i64,
+    pub token: String,
+    pub created_at: NaiveDateTime,
+}

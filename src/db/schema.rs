@@ -179,6 +179,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox_jobs (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        kind -> Text,
+        participant_id -> Nullable<BigInt>,
+        dedup_key -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    meeting_calendar (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        meeting_key -> Text,
+        uid -> Text,
+        sequence -> Integer,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        cancelled -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (participant_id) {
+        participant_id -> BigInt,
+        token -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(event_days -> events (event_id));
 diesel::joinable!(organisations -> events (event_id));
 diesel::joinable!(participants -> events (event_id));
@@ -196,6 +237,9 @@ diesel::joinable!(schedule_versions -> events (event_id));
 diesel::joinable!(bookings -> schedule_versions (version_id));
 diesel::joinable!(booking_attendees -> bookings (booking_id));
 diesel::joinable!(booking_attendees -> participants (participant_id));
+diesel::joinable!(outbox_jobs -> events (event_id));
+diesel::joinable!(meeting_calendar -> events (event_id));
+diesel::joinable!(calendar_feeds -> participants (participant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     events,
@@ -212,4 +256,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     schedule_versions,
     bookings,
     booking_attendees,
+    outbox_jobs,
+    meeting_calendar,
+    calendar_feeds,
 );

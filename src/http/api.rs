@@ -6,6 +6,7 @@ use actix_web::HttpResponse;
 use super::{parse_json, AppState};
 use crate::domain::{BookingSource, RequestStatus};
 use crate::error::{AppError, AppResult, Problem};
+use crate::outbox::{self, JobStatus, OutboxJob};
 use crate::service::events::{Event, EventInput};
 use crate::service::golden::{self, GoldenHours, GoldenQuery};
 use crate::service::groups::{Group, GroupInput};
@@ -118,6 +119,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::resource("/events/{event_id}/schedule/versions/{id}/export.csv")
                 .get(export_version),
         )
+        .service(web::resource("/events/{event_id}/outbox").get(list_outbox))
         .service(web::resource("/events/{event_id}/participants/{id}/itinerary").get(get_itinerary))
         .service(web::resource("/events/{event_id}/golden-hours").get(get_golden_hours));
 }
@@ -692,6 +694,29 @@ pub async fn solve_schedule(state: Data<AppState>, id: Id, body: Bytes) -> AppRe
     ))
 }
 
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxQuery {
+    /// Only jobs in this status (queued, sending, sent, failed).
+    pub status: Option<JobStatus>,
+}
+
+/// The event's outgoing mail: each job with its status, attempts and last error, oldest first.
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/outbox", tag = "mail", params(OutboxQuery),
+    responses((status = 200, body = Vec<OutboxJob>), (status = 404, body = Problem)))]
+pub async fn list_outbox(
+    state: Data<AppState>,
+    id: Id,
+    query: Query<OutboxQuery>,
+) -> AppResult<Json<Vec<OutboxJob>>> {
+    let (id, status) = (id.into_inner(), query.into_inner().status);
+    let from = state.settings.mail.from.clone();
+    Ok(Json(
+        state
+            .run(move |c| outbox::list(c, id, status, &from))
+            .await?,
+    ))
+}
 // ---- itineraries and golden hours ----
 
 /// `?version=` of the itinerary, read as text so a bad value is a 422 naming it.

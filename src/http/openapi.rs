@@ -6,6 +6,7 @@ use utoipa_scalar::{Scalar, Servable};
 
 use super::api;
 use crate::error::{FieldError, Problem};
+use crate::outbox::{JobStatus, OutboxJob};
 use crate::service::events::{Day, Event, EventInput};
 use crate::service::golden::{GoldenHours, GoldenHoursDay, GoldenHoursWindow, SideComfort};
 use crate::service::groups::{Group, GroupInput};
@@ -74,6 +75,7 @@ use crate::service::schedule::{Booking, BookingInput, Schedule, Version};
         api::delete_booking,
         api::publish_version,
         api::export_version,
+        api::list_outbox,
         api::get_itinerary,
         api::get_golden_hours,
     ),
@@ -108,6 +110,8 @@ use crate::service::schedule::{Booking, BookingInput, Schedule, Version};
         SolveInput,
         SolveSummary,
         Unscheduled,
+        OutboxJob,
+        JobStatus,
         Itinerary,
         ItineraryParticipant,
         ItineraryEvent,

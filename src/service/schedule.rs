@@ -392,6 +392,10 @@ pub fn unbook(conn: &mut Conn, event_id: i64, version_id: i64, booking_id: i64) 
 }
 
 /// Publishes a draft: it becomes the published version and the previous one is superseded.
+/// In the same transaction, the mail this causes is queued in the outbox (an itinerary per
+/// participant the first time, then updates and cancellations for what changed; see
+/// [`crate::outbox::plan`]), so a publication is never announced without being stored nor
+/// stored without being announced.
 pub fn publish(conn: &mut Conn, event_id: i64, version_id: i64) -> AppResult<Schedule> {
     conn.transaction(|conn| {
         let version = version_row(conn, event_id, version_id)?;
@@ -404,6 +408,12 @@ pub fn publish(conn: &mut Conn, event_id: i64, version_id: i64) -> AppResult<Sch
                 ),
             ));
         }
+        let previous: Option<i64> = with_conn!(conn, |c| schedule_versions::table
+            .filter(schedule_versions::event_id.eq(event_id))
+            .filter(schedule_versions::status.eq(VersionStatus::Published.as_str()))
+            .select(schedule_versions::id)
+            .first(c)
+            .optional())?;
         with_conn!(conn, |c| {
             diesel::update(
                 schedule_versions::table
@@ -420,6 +430,7 @@ pub fn publish(conn: &mut Conn, event_id: i64, version_id: i64) -> AppResult<Sch
                 .execute(c)?;
             Ok::<_, AppError>(())
         })?;
+        crate::outbox::plan::enqueue_publication(conn, event_id, previous, version_id)?;
         schedule(conn, event_id, version_id)
     })
 }

@@ -5,6 +5,7 @@ mod support;
 
 mod import;
 mod itinerary;
+mod outbox;
 mod scenario;
 mod schedule;
 mod validation;
