@@ -4,7 +4,10 @@
 //! Without chromium and chromedriver these tests fail (run scripts/install-browser): a
 //! browser test that silently passes without a browser proves nothing.
 //!
-//! Screenshots of the main pages are written to docs/screenshots/.
+//! Screenshots of the main pages are taken on every run; they are written to the folder
+//! named by MATCHTOUR_SCREENSHOTS (the README's come from
+//! `MATCHTOUR_SCREENSHOTS=docs/screenshots scripts/test`), else to a temporary folder, so a
+//! test run leaves the work tree as it was.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -315,7 +318,10 @@ impl Browser {
             .decode(data.as_str().expect("base64 screenshot"))
             .expect("screenshot decodes");
         assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+        let dir = match std::env::var_os("MATCHTOUR_SCREENSHOTS") {
+            Some(dir) => Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
+            None => std::env::temp_dir().join("matchtour-screenshots"),
+        };
         std::fs::create_dir_all(&dir).expect("screenshot folder");
         std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
     }
