@@ -26,6 +26,8 @@ pub struct Model {
     pub fixed: Vec<bool>,
     /// Previously published start, [`NONE`] if none.
     pub previous: Vec<u32>,
+    /// Meetings with a previously published start.
+    pub published: Vec<u32>,
     /// Meeting participants, flat (`mp_off[m]..mp_off[m + 1]`).
     pub mp_off: Vec<u32>,
     pub mp: Vec<u32>,
@@ -163,6 +165,9 @@ impl Model {
                 .participants
                 .iter()
                 .map(|x| x.max_meetings.unwrap_or(u32::MAX))
+                .collect(),
+            published: (0..p.meetings.len() as u32)
+                .filter(|&m| p.meetings[m as usize].previous.is_some())
                 .collect(),
             weight: p.meetings.iter().map(|m| m.weight).collect(),
             length: p.meetings.iter().map(|m| m.length).collect(),
