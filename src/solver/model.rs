@@ -192,6 +192,20 @@ impl Model {
         }
     }
 
+    /// No schedule scores more: every meeting at its best start, no idle time.
+    pub fn upper_bound(&self) -> i64 {
+        self.base_score
+            + (0..self.n_meetings)
+                .map(|m| {
+                    self.cand_val[self.cands(m)]
+                        .iter()
+                        .map(|&v| i64::from(v.max(0)))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .sum::<i64>()
+    }
+
     #[inline]
     pub fn parts(&self, m: usize) -> &[u32] {
         &self.mp[self.mp_off[m] as usize..self.mp_off[m + 1] as usize]

@@ -105,7 +105,12 @@ pub fn run<'a>(
         iterations: done,
         score: state.score,
     });
-    while done < budget && options.deadline.map_or(true, |d| Instant::now() < d) {
+    // a schedule at the trivial bound is optimal: stop there
+    let bound = model.upper_bound();
+    while done < budget
+        && state.score < bound
+        && options.deadline.map_or(true, |d| Instant::now() < d)
+    {
         let iters = per_round.min(budget - done);
         let frac = match options.deadline {
             Some(d) => {
@@ -278,6 +283,7 @@ fn search<'a>(
         kick(&mut st, &mut rng, &mut sc);
     }
     let mut best = st.score;
+    let bound = md.upper_bound();
     st.forget();
     let guide = match md.idle {
         IdleMeasure::Breaks => GUIDE,
@@ -287,7 +293,7 @@ fn search<'a>(
     let max_log = 20 * md.n_meetings + 20_000;
     let mut it = 0;
     while it < iters {
-        if it & 255 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+        if it & 255 == 0 && (best >= bound || deadline.is_some_and(|d| Instant::now() >= d)) {
             break;
         }
         it += 1;
