@@ -4,7 +4,10 @@
 //! Without chromium and chromedriver these tests fail (run scripts/install-browser): a
 //! browser test that silently passes without a browser proves nothing.
 //!
-//! Screenshots of the main pages are written to docs/screenshots/.
+//! Screenshots of the main pages are taken on every run; they are written to the folder
+//! named by MATCHTOUR_SCREENSHOTS (the README's come from
+//! `MATCHTOUR_SCREENSHOTS=docs/screenshots scripts/test`), else to a temporary folder, so a
+//! test run leaves the work tree as it was.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -370,9 +373,25 @@ impl Browser {
             .decode(data.as_str().expect("base64 screenshot"))
             .expect("screenshot decodes");
         assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+        let dir = match std::env::var_os("MATCHTOUR_SCREENSHOTS") {
+            Some(dir) => Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
+            None => std::env::temp_dir().join("matchtour-screenshots"),
+        };
         std::fs::create_dir_all(&dir).expect("screenshot folder");
         std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
+    }
+
+    /// The whole page: the window grows to the document's height (at most 2400 px).
+    fn full_page_screenshot(&self, name: &str) {
+        let height = self
+            .run("return document.documentElement.scrollHeight;", json!([]))
+            .as_u64()
+            .unwrap_or(900)
+            .clamp(900, 2400);
+        let height = u32::try_from(height).unwrap_or(900);
+        self.resize(1280, height + 140);
+        self.screenshot(name);
+        self.resize(1280, 900);
     }
 
     /// The id in the personal-page link of the participant named `name`.
@@ -463,13 +482,14 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     organiser.type_into("#import-participants-text", PARTICIPANTS_CSV);
     organiser.click("form[action$='/import/participants'] button");
     organiser.wait_for_text(".notice.ok", "Imported rows: 5");
+    organiser.screenshot("organiser-participants");
     let chen = organiser.participant_id("Chen Wei");
     let dai = organiser.participant_id("Dai Lin");
     let emil = organiser.participant_id("Emil Braun");
     organiser.type_into("#import-requests-text", REQUESTS_CSV);
     organiser.click("form[action$='/import/requests'] button");
     organiser.wait_for_text(".notice.ok", "Imported rows: 3");
-    organiser.screenshot("organiser-participants");
+    organiser.screenshot("organiser-requests");
 
     // Golden hours beside the windows, now that comfort hours are known.
     organiser.goto(&format!("{base}/events/1"));
@@ -510,11 +530,14 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
         json!([]),
     );
     let check = organiser.wait_for_text("#move-check", "✗");
-    assert!(check.contains("slot was just taken"), "{check}");
-    organiser.screenshot("organiser-schedule");
+    assert!(check.contains("already has a meeting then"), "{check}");
+    organiser.full_page_screenshot("organiser-schedule");
     organiser.click("#publish");
     organiser.wait_for_url("done=published_ok");
     assert!(organiser.text(".versions").contains("published"));
+    organiser.goto(&format!("{base}/events?lang=zh"));
+    organiser.wait_for_text("h1", "您的活动");
+    organiser.screenshot("organiser-events-zh");
 
     // -- a participant in Shanghai: itinerary in Beijing time first --
     let chen_page = format!("{base}/events/1/participants/{chen}");
@@ -560,6 +583,28 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
         "form[action$='/request'] input[value='{emil}'] ~ button"
     ));
     dai_browser.wait_for_url("done=request_sent");
+    // Emil answers: accepts Chen, declines Dai (who may still book: a declined request
+    // is not live, so Dai asks again below).
+    let emil_browser = driver.browser(&profiles.path().join("emil"));
+    emil_browser.goto(&format!("{base}/events/1/participants/{emil}?lang=en"));
+    emil_browser.click("button[aria-label='Accept: Chen Wei']");
+    emil_browser.wait_for_url("done=answered");
+    emil_browser.click("button[aria-label='Decline: Dai Lin']");
+    emil_browser.wait_for_url("done=answered");
+    assert!(emil_browser
+        .text("#incoming-title + *")
+        .contains("No open requests"));
+    dai_browser.goto(&format!("{base}/events/1/participants/{dai}?lang=en"));
+    let outgoing = dai_browser.text("main");
+    assert!(outgoing.contains("Emil Braun declined"), "{outgoing}");
+    dai_browser.click(&format!(
+        "form[action$='/request'] input[value='{emil}'] ~ button"
+    ));
+    dai_browser.wait_for_url("done=request_sent");
+    // A form's address typed into the address bar shows the page, not an error.
+    let typed = reqwest::blocking::get(format!("{chen_page}/book")).expect("page");
+    assert_eq!(typed.status(), 200);
+    assert!(typed.text().unwrap_or_default().contains("Welcome"));
     let chen_slots = chen_browser.open_slots(emil);
     let dai_slots = dai_browser.open_slots(emil);
     let shared = chen_slots
@@ -631,7 +676,24 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     assert_eq!(overflow, false, "the page fits a phone's width");
     chen_browser.screenshot("participant-phone-de");
 
+    // Hours in one's own time; a typo is a message in the page, not an error page.
+    chen_browser.resize(1280, 900);
+    chen_browser.goto(&format!("{chen_page}?lang=en"));
+    chen_browser.click("details.edit summary");
+    chen_browser.type_into("#p-zone", "Asia/Peking");
+    chen_browser.click("#profile-form button");
+    let notice = chen_browser.wait_for_text(".notice.error", "Please check your input");
+    assert!(notice.contains("time_zone"), "{notice}");
+    chen_browser.click("details.edit summary");
+    chen_browser.type_into("#p-zone", "Asia/Shanghai");
+    chen_browser.set_value("#p-af", "14:00");
+    chen_browser.set_value("#p-at", "19:00");
+    chen_browser.click("#profile-form button");
+    chen_browser.wait_for_url("done=profile_saved");
+    let profile = chen_browser.text(".profile");
+    assert!(profile.contains("14:00–19:00"), "{profile}");
+
     // A page that does not exist is a page in the layout, in the chosen language.
-    chen_browser.goto(&format!("{base}/events/999"));
+    chen_browser.goto(&format!("{base}/events/999?lang=de"));
     chen_browser.wait_for_text(".notice.error", "Diese Seite gibt es nicht");
 }

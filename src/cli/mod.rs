@@ -75,6 +75,7 @@ pub fn main() -> anyhow::Result<()> {
                 "  participants:   {base}/api/v1/events/{}/participants",
                 event.id
             );
+            println!("  organiser page: {base}/events/{}", event.id);
             println!("  API browser:    {base}/api/docs");
             println!("  OpenAPI:        {base}/api/openapi.json");
             if no_serve {

@@ -26,6 +26,8 @@ pub struct Model {
     pub fixed: Vec<bool>,
     /// Previously published start, [`NONE`] if none.
     pub previous: Vec<u32>,
+    /// Meetings with a previously published start.
+    pub published: Vec<u32>,
     /// Meeting participants, flat (`mp_off[m]..mp_off[m + 1]`).
     pub mp_off: Vec<u32>,
     pub mp: Vec<u32>,
@@ -164,6 +166,9 @@ impl Model {
                 .iter()
                 .map(|x| x.max_meetings.unwrap_or(u32::MAX))
                 .collect(),
+            published: (0..p.meetings.len() as u32)
+                .filter(|&m| p.meetings[m as usize].previous.is_some())
+                .collect(),
             weight: p.meetings.iter().map(|m| m.weight).collect(),
             length: p.meetings.iter().map(|m| m.length).collect(),
             fixed: p.meetings.iter().map(|m| m.fixed.is_some()).collect(),
@@ -185,6 +190,20 @@ impl Model {
             pm,
             base_score,
         }
+    }
+
+    /// No schedule scores more: every meeting at its best start, no idle time.
+    pub fn upper_bound(&self) -> i64 {
+        self.base_score
+            + (0..self.n_meetings)
+                .map(|m| {
+                    self.cand_val[self.cands(m)]
+                        .iter()
+                        .map(|&v| i64::from(v.max(0)))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .sum::<i64>()
     }
 
     #[inline]

@@ -3,10 +3,13 @@
 //!
 //! Moves (each applied, scored incrementally, kept or undone by a simulated-annealing
 //! test): insert an unscheduled meeting, ejecting what blocks it (people, room, interpreter,
-//! `max_meetings`) and re-inserting the ejected meetings where they fit best; relocate a
-//! scheduled meeting the same way; empty one participant's day and refill it. Rounds have
-//! a fixed number of iterations and seeds derived from the round and the thread, so a run
-//! with an iteration budget (and no deadline) is reproducible.
+//! `max_meetings`) and re-inserting the ejected meetings where they fit best, two levels
+//! deep; relocate a scheduled meeting the same way (or back to its published slot);
+//! Kempe-chain swaps between two slots; swaps of two slots' whole contents; empty one
+//! participant's day and refill it. After rounds without progress one search starts from
+//! a perturbed copy of the best. Rounds have a fixed number of iterations and seeds
+//! derived from the round and the thread, so a run with an iteration budget (and no
+//! deadline) is reproducible.
 
 use std::time::Instant;
 
@@ -47,7 +50,7 @@ pub struct Progress {
     pub score: i64,
 }
 
-/// Iterations per thread when neither a budget nor a deadline is given.
+/// Rounds when neither an iteration budget nor a deadline is given.
 const DEFAULT_ROUNDS: u64 = 20;
 /// Temperature of the acceptance test at the start; it falls to zero at the end.
 const START_TEMPERATURE: f64 = 1.0;
@@ -102,7 +105,12 @@ pub fn run<'a>(
         iterations: done,
         score: state.score,
     });
-    while done < budget && options.deadline.map_or(true, |d| Instant::now() < d) {
+    // a schedule at the trivial bound is optimal: stop there
+    let bound = model.upper_bound();
+    while done < budget
+        && state.score < bound
+        && options.deadline.map_or(true, |d| Instant::now() < d)
+    {
         let iters = per_round.min(budget - done);
         let frac = match options.deadline {
             Some(d) => {
@@ -275,6 +283,7 @@ fn search<'a>(
         kick(&mut st, &mut rng, &mut sc);
     }
     let mut best = st.score;
+    let bound = md.upper_bound();
     st.forget();
     let guide = match md.idle {
         IdleMeasure::Breaks => GUIDE,
@@ -284,7 +293,7 @@ fn search<'a>(
     let max_log = 20 * md.n_meetings + 20_000;
     let mut it = 0;
     while it < iters {
-        if it & 255 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+        if it & 255 == 0 && (best >= bound || deadline.is_some_and(|d| Instant::now() >= d)) {
             break;
         }
         it += 1;
@@ -303,7 +312,11 @@ fn search<'a>(
             let m = focus(&st, &mut rng);
             st.start[m] != NONE && swap_slots(&mut st, m, &mut rng, &mut sc)
         } else if r < 85 {
-            let m = focus(&st, &mut rng);
+            let m = if r < 70 && !md.published.is_empty() {
+                md.published[rng.below(md.published.len() as u32) as usize] as usize
+            } else {
+                focus(&st, &mut rng)
+            };
             st.start[m] != NONE && !md.fixed[m] && relocate(&mut st, m, &mut rng, &mut sc)
         } else {
             let m = focus(&st, &mut rng);
@@ -336,7 +349,7 @@ fn kick(st: &mut State, rng: &mut Rng, sc: &mut Scratch) {
     let md = st.model;
     let scheduled = md.n_meetings - st.open.len();
     sc.list.clear();
-    for _ in 0..(scheduled / 25).clamp(3, 200) {
+    for _ in 0..(scheduled / 10).clamp(4, 200) {
         let m = rng.below(md.n_meetings as u32) as usize;
         if st.start[m] != NONE && !md.fixed[m] {
             st.remove(m);
@@ -386,7 +399,10 @@ fn home(md: &Model, m: usize) -> Option<usize> {
 fn relocate(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
     let old = st.start[m];
     st.remove(m);
-    let ok = if rng.below(2) == 0 {
+    let back = home(st.model, m).filter(|&k| st.model.cand[k] != old);
+    let ok = if let (Some(k), 0) = (back, rng.below(2)) {
+        eject_insert(st, m, k, rng, sc, EJECT_DEPTH)
+    } else if rng.below(2) == 0 {
         match st.best_insert(m, rng) {
             Some((s, i, v, _)) => {
                 st.insert(m, s as usize, i, v);

@@ -209,7 +209,8 @@ impl Notice {
             web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
                 .ok()?;
         let key = q.get("done")?;
-        const DONE: [&str; 7] = [
+        const DONE: [&str; 8] = [
+            "profile_saved",
             "solved_ok",
             "published_ok",
             "moved_ok",

@@ -29,19 +29,60 @@ use crate::tz::{
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    // A form's address opened in the address bar leads to its page (`back_to_page`).
     cfg.service(web::resource("").get(events_page).post(create_event))
         .service(web::resource("/{event_id}").get(event_page))
-        .service(web::resource("/{event_id}/windows").post(add_window))
+        .service(
+            web::resource("/{event_id}/windows")
+                .post(add_window)
+                .get(back_to_page),
+        )
         .service(web::resource("/{event_id}/participants").get(participants_page))
-        .service(web::resource("/{event_id}/import/participants").post(import_participants))
-        .service(web::resource("/{event_id}/import/requests").post(import_requests))
+        .service(
+            web::resource("/{event_id}/import/participants")
+                .post(import_participants)
+                .get(back_to_page),
+        )
+        .service(
+            web::resource("/{event_id}/import/requests")
+                .post(import_requests)
+                .get(back_to_page),
+        )
         .service(web::resource("/{event_id}/requests").get(requests_page))
         .service(web::resource("/{event_id}/schedule").get(schedule_page))
-        .service(web::resource("/{event_id}/schedule/solve").post(solve))
-        .service(web::resource("/{event_id}/schedule/{version_id}/publish").post(publish))
-        .service(web::resource("/{event_id}/schedule/{version_id}/move").post(move_meeting))
+        .service(
+            web::resource("/{event_id}/schedule/solve")
+                .post(solve)
+                .get(back_to_page),
+        )
+        .service(
+            web::resource("/{event_id}/schedule/{version_id}/publish")
+                .post(publish)
+                .get(back_to_page),
+        )
+        .service(
+            web::resource("/{event_id}/schedule/{version_id}/move")
+                .post(move_meeting)
+                .get(back_to_page),
+        )
         .service(web::resource("/{event_id}/schedule/{version_id}/check").get(check_move))
         .service(web::resource("/{event_id}/schedule/{version_id}/export.csv").get(export));
+}
+
+/// The page a form's address belongs to, for a GET of that address.
+async fn back_to_page(req: HttpRequest) -> HttpResponse {
+    let id = req.match_info().get("event_id").unwrap_or_default();
+    let path = req.path();
+    let page = if path.contains("/import/participants") {
+        "/participants"
+    } else if path.contains("/import/requests") {
+        "/requests"
+    } else if path.contains("/schedule/") {
+        "/schedule"
+    } else {
+        ""
+    };
+    see_other(&format!("/events/{id}{page}"))
 }
 
 /// A numeric path segment; anything else is a page that does not exist.
@@ -1075,10 +1116,19 @@ async fn move_meeting(
             "/events/{id}/schedule?version={version}&done=moved_ok"
         )),
         Err(e) => {
-            let notice = Some(Notice::from_error(&e, lang.locale));
+            let notice = Some(move_notice(&e, lang.locale));
             show_schedule(&req, lang, &state, id, Some(version), status_of(&e), notice).await
         }
     }
+}
+
+/// A refused move in the organiser's words: nothing was "just taken" from them.
+fn move_notice(error: &AppError, locale: Locale) -> Notice {
+    let mut notice = Notice::from_error(error, locale);
+    if notice.text == i18n::word(locale, "err_slot_taken") {
+        notice.text = i18n::word(locale, "err_person_busy").to_string();
+    }
+    notice
 }
 
 /// `GET .../check?booking=&start=`: whether the move would be accepted, as a sentence.
@@ -1099,7 +1149,7 @@ async fn check_move(
     let body = match checked {
         Ok(()) => serde_json::json!({"ok": true, "message": i18n::word(lang.locale, "check_ok")}),
         Err(e) => {
-            let notice = Notice::from_error(&e, lang.locale);
+            let notice = move_notice(&e, lang.locale);
             let mut message = notice.text;
             for d in notice.details {
                 message.push(' ');

@@ -16,29 +16,52 @@ use super::view::{self, range};
 use super::{error_page, i18n, render, see_other, status_of, Lang, Notice};
 use crate::calendar::{self, Attendee, CalEvent, Person, Role};
 use crate::db::Conn;
-use crate::domain::{BookingSource, PartyKind, RequestStatus};
+use crate::domain::{Availability, BookingSource, PartyKind, RequestStatus};
 use crate::error::{AppError, AppResult};
 use crate::http::AppState;
 use crate::service::itinerary::{self, ItemKind};
-use crate::service::participants::{self, Participant};
+use crate::service::participants::{self, Participant, ParticipantInput};
 use crate::service::programme::{self, Slot};
 use crate::service::requests::{self, MeetingRequest, PartyInput, RequestInput};
 use crate::service::schedule::{self, BookingInput, Schedule};
 use crate::service::{events, now};
 use crate::tz::{
-    availability_to_utc, format_date, format_dual, utc_to_local, zone_label, Locale, UtcInterval,
-    Zone,
+    availability_to_utc, format_date, format_dual, utc_to_local, zone_label, LocalTime,
+    LocalWindow, Locale, UtcInterval, Zone,
 };
 
 /// At most this many open slots are offered per counterpart, the earliest first.
 const OPEN_SLOTS_SHOWN: usize = 12;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    // A form's address opened in the address bar leads to the page (`back_to_page`).
     cfg.service(web::resource("").get(show))
-        .service(web::resource("/request").post(request_meeting))
-        .service(web::resource("/requests/{request_id}/{action}").post(answer))
-        .service(web::resource("/book").post(book))
+        .service(
+            web::resource("/request")
+                .post(request_meeting)
+                .get(back_to_page),
+        )
+        .service(
+            web::resource("/requests/{request_id}/{action}")
+                .post(answer)
+                .get(back_to_page),
+        )
+        .service(web::resource("/book").post(book).get(back_to_page))
+        .service(
+            web::resource("/profile")
+                .post(save_profile)
+                .get(back_to_page),
+        )
         .service(web::resource("/itinerary.ics").get(ics));
+}
+
+async fn back_to_page(req: HttpRequest) -> HttpResponse {
+    let info = req.match_info();
+    see_other(&format!(
+        "/events/{}/participants/{}",
+        info.get("event_id").unwrap_or_default(),
+        info.get("participant_id").unwrap_or_default()
+    ))
 }
 
 fn ids(req: &HttpRequest) -> AppResult<(i64, i64)> {
@@ -292,6 +315,12 @@ fn page_context(
             languages => l.me.languages.join(", "),
             availability => availability,
             comfort => l.me.comfort.map(|w| format!("{}–{}", w.from, w.to)),
+            languages_text => l.me.languages.join(" "),
+            // The form edits one daily window; per-date entries are kept as they are.
+            available_from => l.me.availability.daily.first().map(|w| w.from.to_string()).unwrap_or_default(),
+            available_to => l.me.availability.daily.first().map(|w| w.to.to_string()).unwrap_or_default(),
+            comfort_from => l.me.comfort.map(|w| w.from.to_string()).unwrap_or_default(),
+            comfort_to => l.me.comfort.map(|w| w.to.to_string()).unwrap_or_default(),
         },
         directory => directory,
         incoming => incoming,
@@ -484,6 +513,82 @@ async fn book(
     finish(&req, lang, &state, outcome, "booked_ok").await
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ProfileForm {
+    time_zone: String,
+    languages: String,
+    available_from: String,
+    available_to: String,
+    comfort_from: String,
+    comfort_to: String,
+}
+
+/// A daily window from two time fields; both empty means none.
+fn window_field(from: &str, to: &str, field: &str) -> AppResult<Option<LocalWindow>> {
+    match (from.trim(), to.trim()) {
+        ("", "") => Ok(None),
+        ("", _) | (_, "") => Err(AppError::invalid(
+            field,
+            "give both the start and the end, or neither",
+        )),
+        (from, to) => {
+            let parse =
+                |t: &str| LocalTime::parse(t).map_err(|e| AppError::invalid(field, e.to_string()));
+            Ok(Some(LocalWindow::new(parse(from)?, parse(to)?)))
+        }
+    }
+}
+
+/// Saves what a participant may change themselves: zone, languages, availability and
+/// comfort hours (in their own time); the rest stays as the organiser imported it.
+fn update_profile(c: &mut Conn, event_id: i64, me: i64, form: &ProfileForm) -> AppResult<()> {
+    let current = participants::get(c, event_id, me)?;
+    let daily = window_field(&form.available_from, &form.available_to, "availability")?;
+    let comfort = window_field(&form.comfort_from, &form.comfort_to, "comfort")?;
+    let input = ParticipantInput {
+        name: current.name,
+        email: current.email,
+        organisation_id: current.organisation_id,
+        organisation: None,
+        side: current.side,
+        country: current.country,
+        time_zone: form.time_zone.clone(),
+        languages: form
+            .languages
+            .split([' ', ',', ';', '/'])
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+        availability: Availability {
+            daily: daily.into_iter().collect(),
+            days: current.availability.days,
+        },
+        comfort,
+        max_meetings: current.max_meetings,
+        locale: Some(current.locale.as_str().to_string()),
+    };
+    participants::update(c, event_id, me, &input).map(|_| ())
+}
+
+async fn save_profile(
+    req: HttpRequest,
+    lang: Lang,
+    state: Data<AppState>,
+    form: Form<ProfileForm>,
+) -> HttpResponse {
+    let outcome = match ids(&req) {
+        Ok((event_id, me)) => {
+            let form = form.into_inner();
+            state
+                .run(move |c| update_profile(c, event_id, me, &form))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    finish(&req, lang, &state, outcome, "profile_saved").await
+}
+
 /// The bare address of a "Name <address>" sender.
 fn address(from: &str) -> &str {
     match (from.find('<'), from.rfind('>')) {
@@ -624,6 +729,21 @@ mod tests {
             counterpart(&request((p, 1), (PartyKind::Group, 2)), 1),
             None
         );
+    }
+
+    #[test]
+    fn profile_windows_need_both_ends_or_none() {
+        assert_eq!(window_field(" ", "", "comfort").unwrap(), None);
+        let w = window_field("15:00", "18:30", "comfort").unwrap().unwrap();
+        assert_eq!(
+            (w.from.to_string(), w.to.to_string()),
+            ("15:00".into(), "18:30".into())
+        );
+        let AppError::Invalid(errors) = window_field("15:00", "", "comfort").unwrap_err() else {
+            panic!("a half window is invalid input");
+        };
+        assert_eq!(errors[0].field, "comfort");
+        assert!(window_field("25:00", "26:00", "availability").is_err());
     }
 
     #[test]
