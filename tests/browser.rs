@@ -586,6 +586,11 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     // Emil answers: accepts Chen, declines Dai (who may still book: a declined request
     // is not live, so Dai asks again below).
     let emil_browser = driver.browser(&profiles.path().join("emil"));
+    emil_browser.sign_in(
+        base,
+        "matchtour_participant",
+        &participant_token(base, &session, emil),
+    );
     emil_browser.goto(&format!("{base}/events/1/participants/{emil}?lang=en"));
     emil_browser.click("button[aria-label='Accept: Chen Wei']");
     emil_browser.wait_for_url("done=answered");
@@ -602,7 +607,11 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     ));
     dai_browser.wait_for_url("done=request_sent");
     // A form's address typed into the address bar shows the page, not an error.
-    let typed = reqwest::blocking::get(format!("{chen_page}/book")).expect("page");
+    let typed = reqwest::blocking::Client::new()
+        .get(format!("{chen_page}/book"))
+        .header("authorization", format!("Participant {chen_token}"))
+        .send()
+        .expect("page");
     assert_eq!(typed.status(), 200);
     assert!(typed.text().unwrap_or_default().contains("Welcome"));
     let chen_slots = chen_browser.open_slots(emil);

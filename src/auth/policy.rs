@@ -22,6 +22,12 @@ pub const PARTICIPANT_ROUTES: &[(&str, &str)] = &[
     ("POST", "/participants/{self}/requests/*/accept"),
     ("POST", "/participants/{self}/requests/*/decline"),
     ("POST", "/participants/{self}/book"),
+    ("POST", "/participants/{self}/profile"),
+    // A form's address typed into the address bar leads back to the page.
+    ("GET", "/participants/{self}/request"),
+    ("GET", "/participants/{self}/requests/*/*"),
+    ("GET", "/participants/{self}/book"),
+    ("GET", "/participants/{self}/profile"),
 ];
 
 /// Whether participant `me` may call `method` on `rest` (the path after the event id).
