@@ -220,10 +220,12 @@ pub struct LinkOpened {
     pub csrf_token: String,
 }
 
-/// A participant opens their personal link: sets the participant cookie.
+/// A participant opens their personal link: sets the participant cookie; a browser
+/// (`Accept: text/html`) is sent on to the participant's page.
 #[utoipa::path(get, path = "/api/v1/auth/participant/{token}", tag = "auth",
     params(("token" = String, Path, description = "the token of the personal link")),
-    responses((status = 200, body = LinkOpened), (status = 401, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 200, body = LinkOpened), (status = 303, description = "to the participant's page"),
+        (status = 401, body = Problem), (status = 429, body = Problem)))]
 pub async fn open_link(
     state: Data<AppState>,
     req: HttpRequest,
@@ -245,7 +247,23 @@ pub async fn open_link(
         ));
     };
     let csrf = csrf_token(&token);
-    Ok(HttpResponse::Ok()
+    // A browser goes on to the participant's page; an API client reads the answer.
+    let wants_page = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let mut response = if wants_page {
+        let mut see_other = HttpResponse::SeeOther();
+        see_other.insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/events/{event_id}/participants/{participant_id}"),
+        ));
+        see_other
+    } else {
+        HttpResponse::Ok()
+    };
+    Ok(response
         .cookie(cookie(PARTICIPANT_COOKIE, token, true, store::LINK_DAYS))
         .cookie(cookie(CSRF_COOKIE, csrf.clone(), false, store::LINK_DAYS))
         .json(LinkOpened {

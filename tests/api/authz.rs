@@ -766,3 +766,81 @@ async fn a_too_large_body_gets_413_problem() {
     assert_eq!(problem["code"], "payload_too_large");
     assert_eq!(problem["status"], 413);
 }
+
+#[actix_web::test]
+async fn opening_the_link_sets_the_participant_cookie() {
+    let app = TestApp::sqlite().await;
+    let f = fixture(&app, "Tour Epsilon", true).await;
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let opened = browser
+        .get(app.url(&format!("/api/v1/auth/participant/{}", f.me_token)))
+        .header("accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        opened.headers()["location"],
+        format!("/events/{}/participants/{}", f.event, f.me).as_str()
+    );
+    let cookie = cookie_named(opened.headers(), "matchtour_participant").unwrap();
+    let (status, _, record) = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/events/{}/participants/{}", f.event, f.me),
+            &Caller::Cookie {
+                cookie: cookie.clone(),
+                csrf: None,
+            },
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{record}");
+    // An API client gets the identity and the CSRF token for its POSTs.
+    let (status, _, opened) = app
+        .send(
+            Method::GET,
+            &format!("/api/v1/auth/participant/{}", f.me_token),
+            &Caller::Anonymous,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(opened["participant_id"], f.me);
+    let to_anna = json!({"from": {"kind": "participant", "id": f.me}, "to": {"kind": "participant", "id": f.others[0]}});
+    let path = format!("/api/v1/events/{}/requests", f.event);
+    let (status, _, _) = app
+        .send(
+            Method::POST,
+            &path,
+            &Caller::Cookie {
+                cookie: cookie.clone(),
+                csrf: None,
+            },
+            Some(&to_anna),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token, no POST");
+    let csrf = opened["csrf_token"].as_str().map(str::to_string);
+    let (status, _, made) = app
+        .send(
+            Method::POST,
+            &path,
+            &Caller::Cookie { cookie, csrf },
+            Some(&to_anna),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let (status, _, problem) = app
+        .send(
+            Method::GET,
+            "/api/v1/auth/participant/nonsense",
+            &Caller::Anonymous,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{problem}");
+}
