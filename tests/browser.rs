@@ -235,7 +235,13 @@ impl Browser {
         );
     }
 
-    fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    /// One WebDriver command; `Err` carries the WebDriver error code and message.
+    fn try_call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
         let mut request = self
             .http
             .request(method.clone(), format!("{}{path}", self.session));
@@ -247,10 +253,43 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
             .json()
             .expect("WebDriver answers JSON");
-        if let Some(error) = response["value"]["error"].as_str() {
-            panic!("{method} {path}: {error}: {}", response["value"]["message"]);
+        match response["value"]["error"].as_str() {
+            Some(error) => Err(format!("{error}: {}", response["value"]["message"])),
+            None => Ok(response["value"].clone()),
         }
-        response["value"].clone()
+    }
+
+    fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        self.try_call(method.clone(), path, body)
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    /// Runs an element operation again while the page is being replaced under it (the
+    /// element is not there yet, or went stale between finding and using it).
+    fn retrying<T>(&self, what: &str, mut op: impl FnMut() -> Result<T, String>) -> T {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match op() {
+                Ok(value) => return value,
+                Err(e)
+                    if (e.starts_with("no such element")
+                        || e.starts_with("stale element reference"))
+                        && Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(e) => panic!("{what} on {}: {e}", self.url()),
+            }
+        }
+    }
+
+    fn try_find(&self, css: &str) -> Result<String, String> {
+        let e = self.try_call(
+            reqwest::Method::POST,
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        )?;
+        Ok(e[ELEMENT].as_str().expect("element id").to_string())
     }
 
     fn post(&self, path: &str, body: Value) -> Value {
@@ -274,28 +313,18 @@ impl Browser {
     }
 
     fn find(&self, css: &str) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let found = self.run(
-                "return document.querySelector(arguments[0]) !== null;",
-                json!([css]),
-            );
-            if found == true {
-                let e = self.post("/element", json!({"using": "css selector", "value": css}));
-                return e[ELEMENT].as_str().expect("element id").to_string();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no element {css} on {}",
-                self.url()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        self.retrying(css, || self.try_find(css))
     }
 
     fn click(&self, css: &str) {
-        let e = self.find(css);
-        self.post(&format!("/element/{e}/click"), json!({}));
+        self.retrying(css, || {
+            let e = self.try_find(css)?;
+            self.try_call(
+                reqwest::Method::POST,
+                &format!("/element/{e}/click"),
+                Some(json!({})),
+            )
+        });
     }
 
     fn type_into(&self, css: &str, text: &str) {
@@ -315,11 +344,11 @@ impl Browser {
     }
 
     fn text(&self, css: &str) -> String {
-        let e = self.find(css);
-        self.get(&format!("/element/{e}/text"))
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.retrying(css, || {
+            let e = self.try_find(css)?;
+            let text = self.try_call(reqwest::Method::GET, &format!("/element/{e}/text"), None)?;
+            Ok(text.as_str().unwrap_or_default().to_string())
+        })
     }
 
     fn body(&self) -> String {
