@@ -58,7 +58,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 )]
 pub struct AuthApi;
 
-fn limit(state: &AppState, req: &HttpRequest) -> AppResult<()> {
+pub(crate) fn limit(state: &AppState, req: &HttpRequest) -> AppResult<()> {
     match req.peer_addr() {
         Some(peer) => state.limiter.check(peer.ip()),
         // No peer (a test harness without sockets): nothing to key on.
@@ -66,7 +66,7 @@ fn limit(state: &AppState, req: &HttpRequest) -> AppResult<()> {
     }
 }
 
-fn cookie(name: &str, value: String, http_only: bool, days: i64) -> Cookie<'static> {
+pub(crate) fn cookie(name: &str, value: String, http_only: bool, days: i64) -> Cookie<'static> {
     Cookie::build(name.to_string(), value)
         .path("/")
         .secure(true)

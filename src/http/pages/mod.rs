@@ -15,6 +15,7 @@
 mod i18n;
 mod organiser;
 mod participant;
+mod signin;
 mod view;
 
 use std::future::{ready, Ready};
@@ -34,6 +35,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/pages/app.css", web::get().to(css))
         .route("/static/pages/app.js", web::get().to(js))
         .route("/", web::get().to(home))
+        .service(
+            web::resource("/signin")
+                .app_data(form_config())
+                .get(signin::form)
+                .post(signin::submit),
+        )
         // The participant scope comes first: its prefix is longer than the organiser's.
         // Both pass the checks of the API (`crate::auth::guard`).
         .service(
@@ -56,6 +63,13 @@ async fn page_guard<B: actix_web::body::MessageBody + 'static>(
     next: actix_web::middleware::Next<B>,
 ) -> Result<actix_web::dev::ServiceResponse<actix_web::body::EitherBody<B>>, actix_web::Error> {
     if let Err(error) = crate::auth::admit(&req).await {
+        // An anonymous organiser is sent to sign in, and brought back afterwards.
+        if matches!(error, AppError::Unauthorized(_)) && !req.path().contains("/participants/") {
+            let next = signin::encode_next(req.path());
+            return Ok(req
+                .into_response(see_other(&format!("/signin?next={next}")))
+                .map_into_right_body());
+        }
         let page = error_page(req.request(), Lang::of(req.request()), &error);
         return Ok(req.into_response(page).map_into_right_body());
     }
@@ -190,6 +204,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "participant.html",
         include_str!("../../../templates/pages/participant.html"),
+    ),
+    (
+        "signin.html",
+        include_str!("../../../templates/pages/signin.html"),
     ),
 ];
 
