@@ -73,6 +73,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .route("/health", web::get().to(health))
             .route("/ready", web::get().to(ready))
             .service(web::scope("/api/v1").configure(api::routes))
+            .route("/feeds/{token}.ics", web::get().to(api::calendar_feed))
             .configure(openapi::routes)
             .default_service(web::to(not_found));
     }

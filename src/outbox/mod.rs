@@ -13,6 +13,7 @@
 //! attempt renders the same bytes. See [`worker`] for claiming, retries and the one
 //! duplicate window that remains with SMTP.
 
+pub mod feed;
 pub mod plan;
 pub mod worker;
 
@@ -162,6 +163,15 @@ fn organizer(from: &str) -> Person {
             email: from.trim().to_owned(),
         },
     }
+}
+
+/// A link a calendar may carry as URL: http(s) without spaces; anything else (a note such
+/// as "tbd") stays out of the calendar object instead of making it fail to render.
+fn web_link(link: &str) -> Option<String> {
+    let link = link.trim();
+    let lower = link.to_ascii_lowercase();
+    let web = lower.starts_with("https://") || lower.starts_with("http://");
+    (web && !link.chars().any(|c| c.is_whitespace() || c.is_control())).then(|| link.to_owned())
 }
 
 fn person(r: &Recipient) -> Person {
@@ -444,6 +454,17 @@ mod tests {
         let json = serde_json::to_string(&payload).unwrap();
         assert_eq!(serde_json::from_str::<Payload>(&json).unwrap(), payload);
         assert_eq!(payload.kind(), "itinerary");
+    }
+
+    #[test]
+    fn only_web_links_reach_the_calendar() {
+        assert_eq!(
+            web_link(" https://meet.example/r/1 ").as_deref(),
+            Some("https://meet.example/r/1")
+        );
+        assert_eq!(web_link("tbd"), None);
+        assert_eq!(web_link("javascript:alert(1)"), None);
+        assert_eq!(web_link("https://a b"), None);
     }
 
     #[test]

@@ -33,7 +33,7 @@ use crate::with_conn;
 
 /// A meeting's identity across versions: its request, else its people; `#n` tells apart
 /// several meetings with the same key (in start order).
-fn keyed(bookings: &[Booking]) -> BTreeMap<String, &Booking> {
+pub(super) fn keyed(bookings: &[Booking]) -> BTreeMap<String, &Booking> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = BTreeMap::new();
     for b in bookings {
@@ -235,7 +235,7 @@ impl Context {
             end: b.ends_at,
             summary: names.join(" · "),
             local_times,
-            video_link: Some(b.video_link.clone()).filter(|l| !l.is_empty()),
+            video_link: super::web_link(&b.video_link),
             interpreter: b
                 .interpreter_id
                 .and_then(|i| self.interpreters.get(&i))

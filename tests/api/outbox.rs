@@ -225,6 +225,29 @@ fn emails(app: &TestApp, event: i64) -> BTreeMap<i64, String> {
         .collect()
 }
 
+fn token_of(app: &TestApp, participant: i64) -> String {
+    use diesel::prelude::*;
+    use matchtour::db::schema::calendar_feeds;
+    let mut conn = app.pool.get().expect("a connection");
+    matchtour::with_conn!(&mut conn, |c| calendar_feeds::table
+        .find(participant)
+        .select(calendar_feeds::token)
+        .first(c))
+    .expect("publishing gave every participant a feed token")
+}
+
+async fn feed(app: &TestApp, token: &str) -> String {
+    let response = reqwest::get(app.url(&format!("/feeds/{token}.ics")))
+        .await
+        .expect("request sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/calendar; charset=utf-8"
+    );
+    response.text().await.expect("a body")
+}
+
 fn quick() -> WorkerConfig {
     WorkerConfig {
         batch: 25,
@@ -300,6 +323,30 @@ async fn publication_sends_itineraries_then_only_the_changes(app: TestApp) {
         .await
         .iter()
         .all(|j| j["status"] == "sent" && j["last_error"].is_null()));
+
+    // The calendar feed of an attendee holds the same UIDs as the invitations.
+    let attendee = bookings[0]["participant_ids"][0].as_i64().unwrap();
+    let feed = feed(&app, &token_of(&app, attendee)).await;
+    assert!(feed.contains("METHOD:PUBLISH"), "{feed}");
+    let unfolded = feed.replace("\r\n ", "");
+    let feed_uids: BTreeSet<&str> = unfolded
+        .split("\r\n")
+        .filter_map(|l| l.strip_prefix("UID:"))
+        .collect();
+    let invited: BTreeSet<&str> = invitations
+        .iter()
+        .filter(|m| m.rcpt == people[&attendee])
+        .filter_map(|m| m.uid.as_deref())
+        .collect();
+    assert!(!invited.is_empty());
+    assert!(
+        invited.is_subset(&feed_uids),
+        "{invited:?} in {feed_uids:?}"
+    );
+    let response = reqwest::get(app.url("/feeds/not-a-token.ics"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
 
     // A new version: everything as before except one meeting dropped and one moved.
     let dropped = bookings[0].clone();
@@ -546,3 +593,40 @@ async fn a_permanent_failure_is_listed_with_its_error(app: TestApp) {
     assert_eq!(received(sink.dir.path()).len(), stats.sent);
 }
 on_both_backends!(a_permanent_failure_is_listed_with_its_error);
+
+async fn concurrent_workers_claim_disjoint_jobs(app: TestApp) {
+    let (event, _) = publish_demo(&app).await;
+    let total = outbox(&app, event).await.len();
+    let claimed: Vec<Vec<i64>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|w| {
+                let pool = app.pool.clone();
+                scope.spawn(move || {
+                    let mut conn = pool.get().expect("a connection");
+                    let mut mine = Vec::new();
+                    loop {
+                        let batch = claim(&mut conn, &format!("w{w}"), 7, Duration::from_secs(60))
+                            .expect("a claim");
+                        if batch.is_empty() {
+                            return mine;
+                        }
+                        mine.extend(batch.iter().map(|j| j.id));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a claiming thread"))
+            .collect()
+    });
+    let all: Vec<i64> = claimed.iter().flatten().copied().collect();
+    let distinct: BTreeSet<i64> = all.iter().copied().collect();
+    assert_eq!(all.len(), distinct.len(), "a job was claimed twice");
+    assert_eq!(distinct.len(), total, "every job was claimed");
+    assert!(outbox(&app, event)
+        .await
+        .iter()
+        .all(|j| j["status"] == "sending" && j["attempts"] == 1));
+}
+on_both_backends!(concurrent_workers_claim_disjoint_jobs);
