@@ -102,6 +102,12 @@ pub enum Payload {
         to: Recipient,
         view: ItineraryView,
     },
+    /// The morning digest: one day's part of the itinerary, due at 08:00 in the
+    /// recipient's zone.
+    Digest {
+        to: Recipient,
+        view: ItineraryView,
+    },
     /// An invitation, update or cancellation: the notice kind decides the iTIP method.
     Meeting {
         to: Recipient,
@@ -114,6 +120,7 @@ impl Payload {
     pub fn kind(&self) -> &'static str {
         match self {
             Payload::Itinerary { .. } => "itinerary",
+            Payload::Digest { .. } => "digest",
             Payload::Meeting { notice, .. } => match notice.kind {
                 NoticeKind::New => "invitation",
                 NoticeKind::Changed => "update",
@@ -191,7 +198,7 @@ pub fn render_job(
     let message_id = mail::message_id_for(dedup_key, &settings.from)?;
     let base = settings.public_url.as_str();
     let (to, content, calendar) = match payload {
-        Payload::Itinerary { to, view } => {
+        Payload::Itinerary { to, view } | Payload::Digest { to, view } => {
             let mut view = view.clone();
             view.personal_link = absolute(base, &view.personal_link);
             view.feed_url = absolute(base, &view.feed_url);
@@ -320,7 +327,9 @@ pub fn list(
             let recipient = serde_json::from_str::<Payload>(&row.payload)
                 .ok()
                 .map(|p| match p {
-                    Payload::Itinerary { to, .. } | Payload::Meeting { to, .. } => to.email,
+                    Payload::Itinerary { to, .. }
+                    | Payload::Digest { to, .. }
+                    | Payload::Meeting { to, .. } => to.email,
                 });
             Ok(OutboxJob {
                 message_id: mail::message_id_for(&row.dedup_key, from)

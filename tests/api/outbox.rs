@@ -630,3 +630,96 @@ async fn concurrent_workers_claim_disjoint_jobs(app: TestApp) {
         .all(|j| j["status"] == "sending" && j["attempts"] == 1));
 }
 on_both_backends!(concurrent_workers_claim_disjoint_jobs);
+
+async fn digests_wait_for_eight_in_each_zone(app: TestApp) {
+    let (status, event) = call(
+        &app,
+        "/api/v1/events",
+        Some(&json!({
+            "name": "Future tour",
+            "kind": "matchmaking_tour",
+            "time_zone": "Europe/Berlin",
+            "start_date": "2030-06-03",
+            "end_date": "2030-06-04",
+            "days": ["2030-06-03", "2030-06-04"],
+            "rooms": 4
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{event}");
+    let id = event["id"].as_i64().unwrap();
+    let base = format!("/api/v1/events/{id}");
+    let window =
+        json!({"date": "2030-06-03", "start": "09:00", "end": "10:00", "slot_minutes": 20});
+    assert_eq!(
+        call(&app, &format!("{base}/windows"), Some(&window))
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    let mut people = Vec::new();
+    for (name, zone) in [("Anna", "Europe/Berlin"), ("Wang", "Asia/Shanghai")] {
+        let body = json!({"name": name, "email": format!("{}@example.org", name.to_lowercase()), "time_zone": zone});
+        let (status, p) = call(&app, &format!("{base}/participants"), Some(&body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{p}");
+        people.push(p["id"].as_i64().unwrap());
+    }
+    let book = |start: &str| json!({"participant_ids": people, "start": start});
+    let mut versions = Vec::new();
+    for start in ["2030-06-03T07:00:00Z", "2030-06-03T07:20:00Z"] {
+        let (_, draft) = call(&app, &format!("{base}/schedule/versions"), Some(&json!({}))).await;
+        let v = draft["version"]["id"].as_i64().unwrap();
+        let (status, b) = call(
+            &app,
+            &format!("{base}/schedule/versions/{v}/bookings"),
+            Some(&book(start)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{b}");
+        publish(&app, id, v).await;
+        versions.push(v);
+    }
+    let jobs = outbox(&app, id).await;
+    let digests: Vec<&Value> = jobs.iter().filter(|j| j["kind"] == "digest").collect();
+    // The first version's digests were withdrawn when the second was published.
+    assert_eq!(digests.len(), 2, "{digests:?}");
+    let due: BTreeMap<i64, &str> = digests
+        .iter()
+        .map(|j| {
+            assert!(j["message_id"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("-v{}-", versions[1])));
+            (
+                j["participant_id"].as_i64().unwrap(),
+                j["next_attempt_at"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // 08:00 CEST is 06:00 UTC; 08:00 in Beijing is 00:00 UTC.
+    assert_eq!(due[&people[0]], "2030-06-03T06:00:00");
+    assert_eq!(due[&people[1]], "2030-06-03T00:00:00");
+
+    // What is due goes now; the digests wait for their morning.
+    let mailbox = matchtour::mail::MemoryMailbox::default();
+    let worker = Worker::new(
+        app.pool.clone(),
+        Mailer::Memory(mailbox.clone()),
+        RenderSettings {
+            from: FROM.into(),
+            public_url: "https://matchtour.example".into(),
+        },
+        quick(),
+    );
+    let stats = worker.drain().await.expect("the worker runs");
+    assert_eq!(stats.sent, jobs.len() - 2);
+    assert!(mailbox
+        .messages()
+        .iter()
+        .all(|m| !m.message_id.starts_with("<digest-")));
+    let waiting = outbox(&app, id).await;
+    assert!(waiting
+        .iter()
+        .all(|j| (j["kind"] == "digest") == (j["status"] == "queued")));
+}
+on_both_backends!(digests_wait_for_eight_in_each_zone);
