@@ -13,6 +13,16 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub mail: MailSettings,
     pub solver: SolverSettings,
+    #[serde(default)]
+    pub auth: AuthSettings,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AuthSettings {
+    /// Anyone may sign up as an organiser; otherwise only the first organiser, and then
+    /// colleagues added by a signed-in organiser.
+    #[serde(default)]
+    pub open_signup: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -31,6 +31,16 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
+    /// No credentials, or credentials that are unknown, expired or revoked.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Known caller, not allowed (within an event they may see; other events are 404).
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("too many attempts; retry in {retry_after_seconds} s")]
+    TooManyRequests { retry_after_seconds: u64 },
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -71,6 +81,10 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::NotFound { .. } => "not_found",
             AppError::Conflict { .. } => "conflict",
+            AppError::Unauthorized(_) => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::PayloadTooLarge { .. } => "payload_too_large",
             AppError::Internal(_) => "internal",
         }
     }
@@ -126,6 +140,10 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -159,9 +177,20 @@ impl ResponseError for AppError {
             field,
             errors,
         };
-        HttpResponse::build(status)
-            .content_type("application/problem+json")
-            .json(problem)
+        let mut response = HttpResponse::build(status);
+        response.content_type("application/problem+json");
+        match self {
+            AppError::Unauthorized(_) => {
+                response.insert_header(("www-authenticate", "Bearer, Participant"));
+            }
+            AppError::TooManyRequests {
+                retry_after_seconds,
+            } => {
+                response.insert_header(("retry-after", retry_after_seconds.to_string()));
+            }
+            _ => {}
+        }
+        response.json(problem)
     }
 }
 

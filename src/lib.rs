@@ -4,6 +4,7 @@
 //! [`db`] (diesel on SQLite or PostgreSQL), [`calendar`] and [`mail`] (what participants
 //! receive), [`outbox`] (mail jobs), [`http`] (JSON API and pages), [`cli`] (the binary).
 
+pub mod auth;
 pub mod calendar;
 pub mod cli;
 pub mod config;

@@ -27,7 +27,7 @@ fn solve_and_check(bench: &Path, instance: &str, threads: usize) -> serde_json::
     let (problem, ids) = format::to_problem(&doc).expect("valid problem");
     let options = Options {
         seed: 3,
-        max_iterations: Some(3_000),
+        max_iterations: Some(1_500),
         deadline: None,
         threads,
     };

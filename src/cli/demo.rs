@@ -201,6 +201,7 @@ fn create(conn: &mut Conn) -> AppResult<Event> {
             allow_self_booking: true,
             days: Some(days.clone()),
         },
+        None,
     )?;
     let id = event.id;
 

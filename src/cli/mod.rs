@@ -60,7 +60,7 @@ pub fn main() -> anyhow::Result<()> {
         }
         Command::Serve => {
             let (pool, settings) = open()?;
-            serve(AppState { pool, settings })
+            serve(AppState::new(pool, settings))
         }
         Command::Demo { no_serve } => {
             let (pool, settings) = open()?;
@@ -75,12 +75,13 @@ pub fn main() -> anyhow::Result<()> {
                 "  participants:   {base}/api/v1/events/{}/participants",
                 event.id
             );
+            println!("  organiser page: {base}/events/{}", event.id);
             println!("  API browser:    {base}/api/docs");
             println!("  OpenAPI:        {base}/api/openapi.json");
             if no_serve {
                 return Ok(());
             }
-            serve(AppState { pool, settings })
+            serve(AppState::new(pool, settings))
         }
     }
 }

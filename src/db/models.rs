@@ -328,6 +328,53 @@ pub struct BookingAttendeeRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = organisers, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct OrganiserRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = organisers)]
+pub struct NewOrganiser {
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = organiser_sessions)]
+pub struct NewOrganiserSession {
+    pub organiser_id: i64,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = api_tokens)]
+pub struct NewApiToken {
+    pub organiser_id: i64,
+    pub name: String,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = participant_links)]
+pub struct NewParticipantLink {
+    pub event_id: i64,
+    pub participant_id: i64,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = outbox_jobs, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct OutboxJobRow {
     pub id: i64,

@@ -15,6 +15,7 @@ diesel::table! {
         allow_self_booking -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        organiser_id -> Nullable<BigInt>,
     }
 }
 
@@ -241,7 +242,58 @@ diesel::joinable!(outbox_jobs -> events (event_id));
 diesel::joinable!(meeting_calendar -> events (event_id));
 diesel::joinable!(calendar_feeds -> participants (participant_id));
 
+diesel::table! {
+    organisers (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organiser_sessions (id) {
+        id -> BigInt,
+        organiser_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        organiser_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    participant_links (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        participant_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(events -> organisers (organiser_id));
+diesel::joinable!(organiser_sessions -> organisers (organiser_id));
+diesel::joinable!(api_tokens -> organisers (organiser_id));
+diesel::joinable!(participant_links -> participants (participant_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    organisers,
+    organiser_sessions,
+    api_tokens,
+    participant_links,
     events,
     event_days,
     organisations,

@@ -4,7 +4,8 @@ use actix_web::web::{self, Bytes, Data, Json, Path, Query};
 use actix_web::HttpResponse;
 
 use super::{parse_json, AppState};
-use crate::domain::{BookingSource, RequestStatus};
+use crate::auth::Principal;
+use crate::domain::{BookingSource, PartyKind, RequestStatus};
 use crate::error::{AppError, AppResult, Problem};
 use crate::outbox::{self, JobStatus, OutboxJob};
 use crate::service::events::{Event, EventInput};
@@ -137,20 +138,31 @@ fn created<T: serde::Serialize>(value: T) -> HttpResponse {
     responses((status = 200, body = Page<Event>), (status = 422, body = Problem)))]
 pub async fn list_events(
     state: Data<AppState>,
+    caller: Principal,
     q: Query<PageQuery>,
 ) -> AppResult<Json<Page<Event>>> {
+    let organiser = caller.organiser()?;
     let (page, per_page) = q.resolve()?;
     Ok(Json(
-        state.run(move |c| events::list(c, page, per_page)).await?,
+        state
+            .run(move |c| events::list(c, organiser, page, per_page))
+            .await?,
     ))
 }
 
 #[utoipa::path(post, path = "/api/v1/events", tag = "events", request_body = EventInput,
     responses((status = 201, body = Event), (status = 400, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_event(state: Data<AppState>, body: Bytes) -> AppResult<HttpResponse> {
+pub async fn create_event(
+    state: Data<AppState>,
+    caller: Principal,
+    body: Bytes,
+) -> AppResult<HttpResponse> {
+    let organiser = caller.organiser()?;
     let input: EventInput = parse_json(&body)?;
     Ok(created(
-        state.run(move |c| events::create(c, &input)).await?,
+        state
+            .run(move |c| events::create(c, &input, Some(organiser)))
+            .await?,
     ))
 }
 
@@ -488,8 +500,20 @@ pub async fn list_requests(state: Data<AppState>, id: Id) -> AppResult<Json<Vec<
 
 #[utoipa::path(post, path = "/api/v1/events/{event_id}/requests", tag = "requests", request_body = RequestInput,
     responses((status = 201, body = MeetingRequest), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_request(state: Data<AppState>, id: Id, body: Bytes) -> AppResult<HttpResponse> {
+pub async fn create_request(
+    state: Data<AppState>,
+    caller: Principal,
+    id: Id,
+    body: Bytes,
+) -> AppResult<HttpResponse> {
     let input: RequestInput = parse_json(&body)?;
+    if let Principal::Participant { participant_id, .. } = caller {
+        if input.from.kind != "participant" || input.from.id != participant_id {
+            return Err(AppError::Forbidden(
+                "a participant sends requests only from themselves".into(),
+            ));
+        }
+    }
     let id = id.into_inner();
     Ok(created(
         state.run(move |c| requests::create(c, id, &input)).await?,
@@ -511,6 +535,7 @@ pub async fn get_request(state: Data<AppState>, ids: Ids) -> AppResult<Json<Meet
     responses((status = 200, body = MeetingRequest), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn act_on_request(
     state: Data<AppState>,
+    caller: Principal,
     path: Path<(i64, i64, String)>,
 ) -> AppResult<Json<MeetingRequest>> {
     let (event_id, id, action) = path.into_inner();
@@ -528,7 +553,18 @@ pub async fn act_on_request(
     };
     Ok(Json(
         state
-            .run(move |c| requests::transition(c, event_id, id, to))
+            .run(move |c| {
+                if let Principal::Participant { participant_id, .. } = caller {
+                    let request = requests::get(c, event_id, id)?;
+                    if request.to.kind != PartyKind::Participant || request.to.id != participant_id
+                    {
+                        return Err(AppError::Forbidden(
+                            "a participant answers only requests addressed to them".into(),
+                        ));
+                    }
+                }
+                requests::transition(c, event_id, id, to)
+            })
             .await?,
     ))
 }

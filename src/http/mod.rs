@@ -2,9 +2,13 @@
 
 pub mod api;
 mod openapi;
+mod pages;
+
+use std::sync::Arc;
 
 use actix_web::{web, HttpResponse};
 
+use crate::auth::rate::RateLimiter;
 use crate::config::Settings;
 use crate::db::{Conn, DbPool};
 use crate::error::{AppError, AppResult};
@@ -14,9 +18,19 @@ use crate::error::{AppError, AppResult};
 pub struct AppState {
     pub pool: DbPool,
     pub settings: Settings,
+    /// Login, signup and link attempts per client IP, shared by all workers.
+    pub limiter: Arc<RateLimiter>,
 }
 
 impl AppState {
+    pub fn new(pool: DbPool, settings: Settings) -> Self {
+        AppState {
+            pool,
+            settings,
+            limiter: Arc::new(RateLimiter::default()),
+        }
+    }
+
     /// Runs a use case on a pooled connection off the async executor.
     pub async fn run<T, F>(&self, f: F) -> AppResult<T>
     where
@@ -72,9 +86,16 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             )
             .route("/health", web::get().to(health))
             .route("/ready", web::get().to(ready))
-            .service(web::scope("/api/v1").configure(api::routes))
+            // Every route under /api/v1 passes the guard: see `crate::auth`.
+            .service(
+                web::scope("/api/v1")
+                    .wrap(actix_web::middleware::from_fn(crate::auth::guard))
+                    .configure(crate::auth::routes::routes)
+                    .configure(api::routes),
+            )
             .route("/feeds/{token}.ics", web::get().to(api::calendar_feed))
             .configure(openapi::routes)
+            .configure(pages::routes)
             .default_service(web::to(not_found));
     }
 }

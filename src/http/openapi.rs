@@ -128,11 +128,18 @@ use crate::service::schedule::{Booking, BookingInput, Schedule, Version};
 )]
 pub struct ApiDoc;
 
+/// The whole document: these routes and the ones of [`crate::auth`].
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::auth::routes::AuthApi::openapi());
+    doc
+}
+
 async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+    HttpResponse::Ok().json(document())
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/openapi.json", web::get().to(openapi_json))
-        .service(Scalar::with_url("/api/docs", ApiDoc::openapi()));
+        .service(Scalar::with_url("/api/docs", document()));
 }

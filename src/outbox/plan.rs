@@ -166,8 +166,9 @@ impl Context {
         })
     }
 
+    /// The participant's page (served by `http::pages`).
     fn personal_link(&self, id: i64) -> String {
-        format!("/p/{}", self.tokens.get(&id).map_or("", String::as_str))
+        format!("/events/{}/participants/{id}", self.event_id)
     }
 
     /// The others in `b`, as seen by `me`: names, the first organisation, the first zone

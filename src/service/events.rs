@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::{now, Check, Page};
 use crate::db::models::{DayRow, EventRow, NewDay, NewEvent};
-use crate::db::schema::{bilateral_windows, event_days, events, sessions};
+use crate::db::schema::{bilateral_windows, event_days, events, organisers, sessions};
 use crate::db::Conn;
 use crate::domain::{optional_text, single_line, EventKind, EventStatus};
 use crate::error::{AppError, AppResult};
@@ -180,11 +180,17 @@ fn to_event(row: EventRow, days: Vec<DayRow>) -> AppResult<Event> {
     })
 }
 
-pub fn create(conn: &mut Conn, input: &EventInput) -> AppResult<Event> {
+/// Creates an event owned by `organiser_id`; `None` (the demo command) gives it to the first
+/// organiser, or to nobody until the first organiser signs up and adopts it.
+pub fn create(conn: &mut Conn, input: &EventInput, organiser_id: Option<i64>) -> AppResult<Event> {
     let valid = validate(input)?;
+    let organiser_id = match organiser_id {
+        Some(id) => Some(id),
+        None => first_organiser(conn)?,
+    };
     let id = with_conn!(conn, |c| c.transaction::<_, AppError, _>(|c| {
         let id: i64 = diesel::insert_into(events::table)
-            .values(&valid.row)
+            .values((&valid.row, events::organiser_id.eq(organiser_id)))
             .returning(events::id)
             .get_result(c)?;
         let days: Vec<NewDay> = valid
@@ -295,15 +301,43 @@ pub fn zone_of(row: &EventRow) -> AppResult<Zone> {
     Zone::parse(&row.time_zone).map_err(|e| AppError::Internal(e.to_string()))
 }
 
-pub fn list(conn: &mut Conn, page: i64, per_page: i64) -> AppResult<Page<Event>> {
+/// The first organiser to sign up (who installed the service) holds the events without an
+/// owner: those made before sign-in existed (adopted at that signup) and the demo event.
+pub fn first_organiser(conn: &mut Conn) -> AppResult<Option<i64>> {
+    Ok(with_conn!(conn, |c| organisers::table
+        .select(diesel::dsl::min(organisers::id))
+        .first::<Option<i64>>(c))?)
+}
+
+/// Whether `organiser_id` may reach event `id` (false when there is no such event).
+pub fn owned_by(conn: &mut Conn, id: i64, organiser_id: i64) -> AppResult<bool> {
+    let n: i64 = with_conn!(conn, |c| events::table
+        .filter(events::id.eq(id))
+        .filter(events::organiser_id.eq(organiser_id))
+        .count()
+        .get_result(c))?;
+    Ok(n > 0)
+}
+
+/// The events of one organiser.
+pub fn list(
+    conn: &mut Conn,
+    organiser_id: i64,
+    page: i64,
+    per_page: i64,
+) -> AppResult<Page<Event>> {
     let (rows, total) = with_conn!(conn, |c| {
         let rows: Vec<EventRow> = events::table
+            .filter(events::organiser_id.eq(organiser_id))
             .order(events::id)
             .limit(per_page)
             .offset((page - 1) * per_page)
             .select(EventRow::as_select())
             .load(c)?;
-        let total: i64 = events::table.count().get_result(c)?;
+        let total: i64 = events::table
+            .filter(events::organiser_id.eq(organiser_id))
+            .count()
+            .get_result(c)?;
         Ok::<_, AppError>((rows, total))
     })?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();

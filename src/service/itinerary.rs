@@ -26,7 +26,8 @@ use crate::db::Conn;
 use crate::domain::{Audience, SessionKind, VersionStatus};
 use crate::error::{AppError, AppResult};
 use crate::tz::{
-    format_date, format_dual, format_range_dual, utc_to_local, zone_label, Locale, Zone,
+    format_date, format_dual, format_instant, format_range, format_range_dual, utc_to_local,
+    zone_label, Locale, Zone,
 };
 
 /// Who the itinerary is for.
@@ -145,11 +146,6 @@ struct Times {
     counterpart: LocalSide,
 }
 
-/// The half of a dual-zone string before / after the " · " that `tz` puts between zones.
-fn halves(dual: &str) -> (&str, &str) {
-    dual.split_once(" · ").unwrap_or((dual, dual))
-}
-
 fn times(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
@@ -158,9 +154,8 @@ fn times(
     locale: Locale,
 ) -> Times {
     let own_start = utc_to_local(start, own);
-    let dual_range = format_range_dual(start, end, own, other, locale);
-    let dual_when = format_dual(start, own, other, locale);
-    let (own_range, other_range) = halves(&dual_range);
+    let own_range = format_range(start, end, own, own_start.date(), locale);
+    let other_range = format_range(start, end, other, own_start.date(), locale);
     let side = |zone: Zone, range: &str| LocalSide {
         time_zone: zone.name().to_string(),
         zone_label: zone_label(zone, start, locale),
@@ -169,17 +164,20 @@ fn times(
         range: range.to_string(),
     };
     let (when, time_range) = if own == other {
-        (halves(&dual_when).0.to_string(), own_range.to_string())
+        (format_instant(start, own, locale), own_range.clone())
     } else {
-        (dual_when.clone(), dual_range.clone())
+        (
+            format_dual(start, own, other, locale),
+            format_range_dual(start, end, own, other, locale),
+        )
     };
     Times {
         date: own_start.date(),
         date_label: format_date(own_start.date(), locale),
         when,
         time_range,
-        own: side(own, own_range),
-        counterpart: side(other, other_range),
+        own: side(own, &own_range),
+        counterpart: side(other, &other_range),
     }
 }
 

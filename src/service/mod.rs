@@ -14,6 +14,7 @@ pub mod planning;
 pub mod programme;
 pub mod requests;
 pub mod schedule;
+pub mod self_booking;
 
 use chrono::{NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};

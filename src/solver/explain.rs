@@ -99,3 +99,74 @@ pub fn reason(problem: &Problem, st: &State, m: usize) -> Reason {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::solver::problem::{IdleMeasure, Meeting, Participant, Problem, Slot};
+    use crate::solver::{solve, Options, Reason};
+
+    fn problem(max_meetings: Option<u32>, rooms: Option<u32>) -> Problem {
+        let meeting = |a: usize, b: usize, weight| Meeting {
+            participants: vec![a, b],
+            weight,
+            length: 1,
+            fixed: None,
+            available: None,
+            previous: None,
+        };
+        let person = |available: Vec<bool>| Participant {
+            languages: vec!["en".into()],
+            available,
+            max_meetings,
+            comfort: None,
+        };
+        Problem {
+            slots: (0..2)
+                .map(|k| Slot {
+                    start: k * 10,
+                    end: k * 10 + 10,
+                    day: 0,
+                })
+                .collect(),
+            rooms,
+            participants: vec![
+                person(vec![true, true]),
+                person(vec![true, true]),
+                person(vec![true, true]),
+                person(vec![false, false]),
+            ],
+            interpreters: vec![],
+            // 0 meets 1 and 2 in both slots; then a third meeting of 0 cannot fit
+            meetings: vec![
+                meeting(0, 1, 3),
+                meeting(0, 2, 3),
+                meeting(0, 1, 1),
+                meeting(0, 3, 1),
+            ],
+            idle: IdleMeasure::Slots,
+        }
+    }
+
+    fn reasons(p: &Problem) -> Vec<(usize, Reason)> {
+        solve(p, &Options::default(), &mut |_| {})
+            .unwrap()
+            .unscheduled
+    }
+
+    #[test]
+    fn a_fully_booked_participant_is_named() {
+        let r = reasons(&problem(None, None));
+        assert_eq!(r[0], (2, Reason::FullyBooked { participant: 0 }));
+        assert_eq!(r[1], (3, Reason::NoCommonSlot));
+    }
+
+    #[test]
+    fn max_meetings_and_rooms_are_named() {
+        let r = reasons(&problem(Some(1), None));
+        assert!(r
+            .iter()
+            .any(|(_, x)| x == &Reason::AtMaxMeetings { participant: 0 }));
+        let r = reasons(&problem(None, Some(0)));
+        assert_eq!(r[0], (0, Reason::RoomsFull { slots: vec![0, 1] }));
+    }
+}

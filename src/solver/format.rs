@@ -485,3 +485,108 @@ pub fn assignments_from_doc(doc: &SolutionDoc, ids: &Ids) -> Result<Vec<Assignme
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"{
+      "format": "matchtour-instance/1",
+      "objective": {"idle": "breaks"},
+      "slots": [
+        {"id": "a", "start": "2021-03-26T07:40:00Z", "end": "2021-03-26T08:00:00Z", "day": "d1"},
+        {"id": "b", "start": "2021-03-29T06:40:00Z", "end": "2021-03-29T07:00:00Z", "day": "d2"}
+      ],
+      "rooms": 3,
+      "participants": [
+        {"id": "de", "time_zone": "Europe/Berlin", "languages": ["de"],
+         "available": [{"start": "2021-03-26T07:00:00Z", "end": "2021-03-30T00:00:00Z"}],
+         "comfort": {"from": "08:40", "to": "18:00"}},
+        {"id": "cn", "time_zone": "Asia/Shanghai", "languages": ["zh"],
+         "available": [{"start": "2021-03-29T00:00:00Z", "end": "2021-03-30T00:00:00Z"}]}
+      ],
+      "interpreters": [{"id": "i", "languages": ["de", "zh"], "available": []}],
+      "meetings": [{"id": "m", "participants": ["de", "cn"], "weight": 3, "fixed": null}],
+      "previous": {"m": "b", "gone": "a"}
+    }"#;
+
+    #[test]
+    fn an_instance_becomes_a_problem_with_dense_indices() {
+        let doc = parse_instance(DOC.as_bytes()).unwrap();
+        let (p, ids) = to_problem(&doc).unwrap();
+        assert_eq!(p.idle, IdleMeasure::Breaks);
+        assert_eq!(p.slots.iter().map(|s| s.day).collect::<Vec<_>>(), [0, 1]);
+        assert_eq!(p.participants[0].available, [true, true]);
+        assert_eq!(p.participants[1].available, [false, true]);
+        assert_eq!(p.interpreters[0].available, [false, false]);
+        assert_eq!(p.meetings[0].previous, Some(1));
+        assert_eq!(p.meetings[0].length, 1);
+        assert!(p.needs_interpreter(0));
+        assert_eq!(ids.meetings, ["m"]);
+    }
+
+    #[test]
+    fn comfort_follows_the_local_clock_across_the_dst_switch() {
+        let doc = parse_instance(DOC.as_bytes()).unwrap();
+        let (p, _) = to_problem(&doc).unwrap();
+        // 07:40 UTC is 08:40 in Berlin on 26 March (CET), 06:40 UTC is 08:40 on 29 March (CEST)
+        assert!(p.comfortable(0, 0, 0));
+        assert!(p.comfortable(0, 0, 1));
+        // the window of 29 March opens exactly at the second slot
+        let windows = comfort_windows(
+            Tz::Europe__Berlin,
+            8 * 60 + 40,
+            18 * 60,
+            NaiveDate::from_ymd_opt(2021, 3, 29).unwrap(),
+            NaiveDate::from_ymd_opt(2021, 3, 29).unwrap(),
+        );
+        assert_eq!(windows[0].start, p.slots[1].start);
+        assert_eq!(
+            windows[0].end - windows[0].start,
+            (18 * 60 - 8 * 60 - 40) * 60
+        );
+    }
+
+    #[test]
+    fn bad_documents_are_refused_with_a_reason() {
+        let wrong = DOC.replace("\"breaks\"", "\"gaps\"");
+        let err = to_problem(&parse_instance(wrong.as_bytes()).unwrap()).unwrap_err();
+        assert!(matches!(err, FormatError::Objective(_)));
+        let unknown = DOC.replace("[\"de\", \"cn\"]", "[\"de\", \"xx\"]");
+        let err = to_problem(&parse_instance(unknown.as_bytes()).unwrap()).unwrap_err();
+        assert!(err.to_string().contains("xx"));
+        let err = parse_instance(b"{\"format\": \"other\"}").unwrap_err();
+        assert!(matches!(
+            err,
+            FormatError::Json(_) | FormatError::WrongFormat { .. }
+        ));
+        assert!(clock("25:00", String::new).is_err());
+        assert_eq!(clock("24:00", String::new).unwrap(), 1440);
+    }
+
+    #[test]
+    fn solutions_round_trip_through_their_document() {
+        let doc = parse_instance(DOC.as_bytes()).unwrap();
+        let (p, ids) = to_problem(&doc).unwrap();
+        let assignments = vec![Assignment {
+            meeting: 0,
+            start: 1,
+            interpreter: Some(0),
+        }];
+        let solution = Solution {
+            score: crate::solver::evaluate(&p, &assignments),
+            assignments,
+            unscheduled: vec![],
+            iterations: 0,
+        };
+        let out = to_solution_doc(&solution, &ids);
+        let text = serde_json::to_string(&out).unwrap();
+        let back = parse_solution(text.as_bytes()).unwrap();
+        assert_eq!(
+            assignments_from_doc(&back, &ids).unwrap(),
+            solution.assignments
+        );
+        assert_eq!(solution.score.moved, 0);
+        assert_eq!(solution.score.score, 3000);
+    }
+}

@@ -26,6 +26,8 @@ pub struct Model {
     pub fixed: Vec<bool>,
     /// Previously published start, [`NONE`] if none.
     pub previous: Vec<u32>,
+    /// Meetings with a previously published start.
+    pub published: Vec<u32>,
     /// Meeting participants, flat (`mp_off[m]..mp_off[m + 1]`).
     pub mp_off: Vec<u32>,
     pub mp: Vec<u32>,
@@ -164,6 +166,9 @@ impl Model {
                 .iter()
                 .map(|x| x.max_meetings.unwrap_or(u32::MAX))
                 .collect(),
+            published: (0..p.meetings.len() as u32)
+                .filter(|&m| p.meetings[m as usize].previous.is_some())
+                .collect(),
             weight: p.meetings.iter().map(|m| m.weight).collect(),
             length: p.meetings.iter().map(|m| m.length).collect(),
             fixed: p.meetings.iter().map(|m| m.fixed.is_some()).collect(),
@@ -185,6 +190,20 @@ impl Model {
             pm,
             base_score,
         }
+    }
+
+    /// No schedule scores more: every meeting at its best start, no idle time.
+    pub fn upper_bound(&self) -> i64 {
+        self.base_score
+            + (0..self.n_meetings)
+                .map(|m| {
+                    self.cand_val[self.cands(m)]
+                        .iter()
+                        .map(|&v| i64::from(v.max(0)))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .sum::<i64>()
     }
 
     #[inline]
@@ -226,6 +245,16 @@ impl Model {
         ones << self.slot_pos[s]
     }
 
+    /// Empty positions between the first and last occupied ones.
+    #[inline]
+    pub fn gap_slots(&self, mask: u128) -> i64 {
+        if mask == 0 {
+            return 0;
+        }
+        let span = 128 - mask.leading_zeros() - mask.trailing_zeros();
+        i64::from(span - mask.count_ones())
+    }
+
     /// Idle cost of one participant-day with occupied positions `mask`.
     #[inline]
     pub fn idle_cost(&self, avail: u128, mask: u128) -> i64 {
@@ -241,5 +270,69 @@ impl Model {
                 i64::from((avail & !mask & between).count_ones())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solver::problem::{Meeting, Participant, Slot};
+
+    fn model(idle: IdleMeasure) -> Model {
+        let slots = (0..6)
+            .map(|k| Slot {
+                start: k * 100,
+                end: k * 100 + 100,
+                day: 0,
+            })
+            .collect();
+        let part = || Participant {
+            languages: vec!["en".into()],
+            available: vec![true, true, false, true, true, true],
+            ..Default::default()
+        };
+        let problem = Problem {
+            slots,
+            rooms: None,
+            participants: vec![part(), part()],
+            interpreters: vec![],
+            meetings: vec![Meeting {
+                participants: vec![0, 1],
+                weight: 2,
+                length: 2,
+                fixed: None,
+                available: None,
+                previous: Some(3),
+            }],
+            idle,
+        };
+        Model::new(&problem)
+    }
+
+    #[test]
+    fn breaks_count_runs_between_meetings() {
+        let md = model(IdleMeasure::Breaks);
+        assert_eq!(md.idle_cost(0, 0b100101), 2);
+        assert_eq!(md.idle_cost(0, 0b111), 0);
+        assert_eq!(md.idle_cost(0, 0b1000), 0);
+        assert_eq!(md.gap_slots(0b100101), 3);
+    }
+
+    #[test]
+    fn idle_slots_count_only_available_empty_slots_inside_the_day() {
+        let md = model(IdleMeasure::Slots);
+        // positions 1..4 lie between; 2 is unavailable
+        assert_eq!(md.idle_cost(0b111011, 0b100001), 3);
+        assert_eq!(md.idle_cost(0b111011, 0b000001), 0);
+    }
+
+    #[test]
+    fn starts_skip_unavailable_spans_and_value_the_previous_start() {
+        let md = model(IdleMeasure::Slots);
+        // length 2 needs two available slots: 0-1, 3-4, 4-5
+        assert_eq!(&md.cand, &[0, 3, 4]);
+        assert_eq!(md.value_at(0, 3), Some(2000 + MOVED as i32));
+        assert_eq!(md.value_at(0, 0), Some(2000));
+        assert_eq!(md.base_score, -MOVED);
     }
 }

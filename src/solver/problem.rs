@@ -231,3 +231,67 @@ pub fn slots_within(slots: &[Slot], intervals: &[Interval]) -> Vec<bool> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot(k: i64, day: usize) -> Slot {
+        Slot {
+            start: k * 10,
+            end: k * 10 + 10,
+            day,
+        }
+    }
+
+    #[test]
+    fn validation_names_what_is_wrong() {
+        let mut p = Problem {
+            slots: vec![slot(0, 0), slot(1, 0), slot(3, 1)],
+            participants: vec![Participant {
+                available: vec![true; 3],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert_eq!(p.validate(), Ok(()));
+        p.meetings.push(Meeting {
+            participants: vec![0, 0],
+            weight: 1,
+            length: 1,
+            fixed: None,
+            available: None,
+            previous: None,
+        });
+        assert_eq!(p.validate(), Err(ProblemError::MeetingParticipants(0)));
+        p.meetings.clear();
+        p.slots[2].day = 2;
+        assert_eq!(p.validate(), Err(ProblemError::DayOrder(2)));
+        p.slots[2].day = 1;
+        p.participants[0].available.pop();
+        assert!(matches!(
+            p.validate(),
+            Err(ProblemError::AvailabilityLength { got: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn spans_need_adjacent_slots_of_one_day() {
+        let p = Problem {
+            slots: vec![slot(0, 0), slot(1, 0), slot(3, 0), slot(4, 1)],
+            meetings: vec![Meeting {
+                participants: vec![0, 1],
+                weight: 1,
+                length: 2,
+                fixed: None,
+                available: None,
+                previous: None,
+            }],
+            ..Default::default()
+        };
+        assert_eq!(p.span(0, 0), Some(0..2));
+        assert_eq!(p.span(0, 1), None); // a gap
+        assert_eq!(p.span(0, 2), None); // another day
+        assert_eq!(p.span(0, 3), None); // past the end
+    }
+}

@@ -3,14 +3,18 @@
 //!
 //! Moves (each applied, scored incrementally, kept or undone by a simulated-annealing
 //! test): insert an unscheduled meeting, ejecting what blocks it (people, room, interpreter,
-//! `max_meetings`) and re-inserting the ejected meetings where they fit best; relocate a
-//! scheduled meeting the same way; empty one participant's day and refill it. Rounds have
-//! a fixed number of iterations and seeds derived from the round and the thread, so a run
-//! with an iteration budget (and no deadline) is reproducible.
+//! `max_meetings`) and re-inserting the ejected meetings where they fit best, two levels
+//! deep; relocate a scheduled meeting the same way (or back to its published slot);
+//! Kempe-chain swaps between two slots; swaps of two slots' whole contents; empty one
+//! participant's day and refill it. After rounds without progress one search starts from
+//! a perturbed copy of the best. Rounds have a fixed number of iterations and seeds
+//! derived from the round and the thread, so a run with an iteration budget (and no
+//! deadline) is reproducible.
 
 use std::time::Instant;
 
 use super::model::{Model, NONE};
+use super::problem::IdleMeasure;
 use super::rng::Rng;
 use super::score::{MOVED, WEIGHT};
 use super::state::State;
@@ -46,10 +50,22 @@ pub struct Progress {
     pub score: i64,
 }
 
-/// Iterations per thread when neither a budget nor a deadline is given.
+/// Rounds when neither an iteration budget nor a deadline is given.
 const DEFAULT_ROUNDS: u64 = 20;
 /// Temperature of the acceptance test at the start; it falls to zero at the end.
 const START_TEMPERATURE: f64 = 1.0;
+/// The same under the breaks measure, where the guide term widens the score steps.
+const START_TEMPERATURE_BREAKS: f64 = 2.0;
+
+/// Under the breaks measure, moves are judged by the score minus this much per empty
+/// slot inside a participant's day, so that breaks shrink before they close.
+const GUIDE: f64 = 0.5;
+
+/// After this many rounds without improvement, every other search starts with a kick.
+const STALE_ROUNDS: u32 = 4;
+
+/// How far an ejection chain goes: ejected meetings that fit nowhere eject in turn.
+const EJECT_DEPTH: u32 = 2;
 
 fn round_size(model: &Model) -> u64 {
     (model.n_meetings as u64 * 10).clamp(5_000, 300_000)
@@ -82,12 +98,19 @@ pub fn run<'a>(
     let threads = options.threads.max(1);
     let mut done = 0u64;
     let mut round = 0u64;
+    // rounds since the best schedule last improved
+    let mut stale = 0u32;
     progress(&Progress {
         round,
         iterations: done,
         score: state.score,
     });
-    while done < budget && options.deadline.map_or(true, |d| Instant::now() < d) {
+    // a schedule at the trivial bound is optimal: stop there
+    let bound = model.upper_bound();
+    while done < budget
+        && state.score < bound
+        && options.deadline.map_or(true, |d| Instant::now() < d)
+    {
         let iters = per_round.min(budget - done);
         let frac = match options.deadline {
             Some(d) => {
@@ -97,10 +120,15 @@ pub fn run<'a>(
             }
             None => done as f64 / budget as f64,
         };
-        let temp = START_TEMPERATURE * (1.0 - frac.min(1.0)).powi(2);
+        let start_temp = match model.idle {
+            IdleMeasure::Slots => START_TEMPERATURE,
+            IdleMeasure::Breaks => START_TEMPERATURE_BREAKS,
+        };
+        let temp = start_temp * (1.0 - frac.min(1.0)).powi(2);
         let seed_of = |k: usize| {
             options.seed ^ (round + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (k as u64) << 48
         };
+        let kick = stale >= STALE_ROUNDS;
         let results: Vec<(State<'a>, u64)> = if threads == 1 {
             vec![search(
                 state.clone(),
@@ -108,6 +136,7 @@ pub fn run<'a>(
                 iters,
                 options.deadline,
                 temp,
+                kick && round % 2 == 1,
             )]
         } else {
             std::thread::scope(|scope| {
@@ -116,7 +145,9 @@ pub fn run<'a>(
                         let st = state.clone();
                         let seed = seed_of(k);
                         let deadline = options.deadline;
-                        scope.spawn(move || search(st, seed, iters, deadline, temp))
+                        scope.spawn(move || {
+                            search(st, seed, iters, deadline, temp, kick && k % 2 == 1)
+                        })
                     })
                     .collect();
                 handles
@@ -126,10 +157,12 @@ pub fn run<'a>(
             })
         };
         let mut made = 0;
+        stale += 1;
         for (st, its) in results {
             made = made.max(its);
             if st.score > state.score {
                 state = st;
+                stale = 0;
             }
         }
         done += made;
@@ -231,6 +264,8 @@ fn fill(state: &mut State, rng: &mut Rng) {
 struct Scratch {
     blockers: Vec<u32>,
     list: Vec<u32>,
+    /// Meetings placed by the current move, which it must not eject again.
+    placed: Vec<u32>,
 }
 
 fn search<'a>(
@@ -239,34 +274,52 @@ fn search<'a>(
     iters: u64,
     deadline: Option<Instant>,
     temp: f64,
+    kicked: bool,
 ) -> (State<'a>, u64) {
     let md = st.model;
     let mut rng = Rng::new(seed);
     let mut sc = Scratch::default();
+    if kicked {
+        kick(&mut st, &mut rng, &mut sc);
+    }
     let mut best = st.score;
+    let bound = md.upper_bound();
     st.forget();
+    let guide = match md.idle {
+        IdleMeasure::Breaks => GUIDE,
+        IdleMeasure::Slots => 0.0,
+    };
     // without improvement for this long, go back to the best schedule
-    let max_log = 4 * md.n_meetings + 1000;
+    let max_log = 20 * md.n_meetings + 20_000;
     let mut it = 0;
     while it < iters {
-        if it & 255 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+        if it & 255 == 0 && (best >= bound || deadline.is_some_and(|d| Instant::now() >= d)) {
             break;
         }
         it += 1;
         let mark = st.mark();
         let old = st.score;
+        let old_aux = st.aux;
+        sc.placed.clear();
         let r = rng.below(100);
         let ok = if r < 40 && !st.open.is_empty() {
             let m = st.open[rng.below(st.open.len() as u32) as usize] as usize;
             insert_move(&mut st, m, &mut rng, &mut sc)
         } else if r < 60 {
-            let m = rng.below(md.n_meetings as u32) as usize;
+            let m = focus(&st, &mut rng);
             st.start[m] != NONE && kempe(&mut st, m, &mut rng, &mut sc)
+        } else if r < 65 {
+            let m = focus(&st, &mut rng);
+            st.start[m] != NONE && swap_slots(&mut st, m, &mut rng, &mut sc)
         } else if r < 85 {
-            let m = rng.below(md.n_meetings as u32) as usize;
+            let m = if r < 70 && !md.published.is_empty() {
+                md.published[rng.below(md.published.len() as u32) as usize] as usize
+            } else {
+                focus(&st, &mut rng)
+            };
             st.start[m] != NONE && !md.fixed[m] && relocate(&mut st, m, &mut rng, &mut sc)
         } else {
-            let m = rng.below(md.n_meetings as u32) as usize;
+            let m = focus(&st, &mut rng);
             st.start[m] != NONE && ruin_day(&mut st, m, &mut rng, &mut sc)
         };
         if !ok {
@@ -274,7 +327,8 @@ fn search<'a>(
             continue;
         }
         let new = st.score;
-        let accept = new >= old || (temp > 0.0 && rng.unit() < ((new - old) as f64 / temp).exp());
+        let gain = (new - old) as f64 - guide * (st.aux - old_aux) as f64;
+        let accept = gain >= 0.0 || (temp > 0.0 && rng.unit() < (gain / temp).exp());
         if !accept {
             st.undo_to(mark);
         } else if new > best {
@@ -289,6 +343,31 @@ fn search<'a>(
     (st, it)
 }
 
+/// Diversification: takes out a few random meetings and puts them back in random order
+/// where they fit best, whatever that costs.
+fn kick(st: &mut State, rng: &mut Rng, sc: &mut Scratch) {
+    let md = st.model;
+    let scheduled = md.n_meetings - st.open.len();
+    sc.list.clear();
+    for _ in 0..(scheduled / 10).clamp(4, 200) {
+        let m = rng.below(md.n_meetings as u32) as usize;
+        if st.start[m] != NONE && !md.fixed[m] {
+            st.remove(m);
+            sc.list.push(m as u32);
+        }
+    }
+    shuffle(&mut sc.list, rng);
+    for k in 0..sc.list.len() {
+        let m = sc.list[k] as usize;
+        refill_around(st, m, rng);
+        if st.start[m] == NONE {
+            if let Some((s, i, v, _)) = st.best_insert(m, rng) {
+                st.insert(m, s as usize, i, v);
+            }
+        }
+    }
+}
+
 /// Inserts the open meeting `m`: where it fits if it does, else by ejection.
 fn insert_move(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
     if let Some((s, i, v, delta)) = st.best_insert(m, rng) {
@@ -297,10 +376,22 @@ fn insert_move(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> boo
             return true;
         }
     }
-    match pick_start(st, m, NONE, rng) {
-        Some(k) => eject_insert(st, m, k, rng, sc),
+    let target = home(st.model, m)
+        .filter(|_| rng.below(2) == 0)
+        .or_else(|| pick_start(st, m, NONE, rng));
+    match target {
+        Some(k) => eject_insert(st, m, k, rng, sc, EJECT_DEPTH),
         None => false,
     }
+}
+
+/// The candidate index of `m`'s previously published start, if it is still feasible.
+fn home(md: &Model, m: usize) -> Option<usize> {
+    let prev = md.previous[m];
+    if prev == NONE {
+        return None;
+    }
+    md.cands(m).find(|&k| md.cand[k] == prev)
 }
 
 /// Moves the scheduled meeting `m`: to its best free start, or by ejection elsewhere;
@@ -308,7 +399,10 @@ fn insert_move(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> boo
 fn relocate(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
     let old = st.start[m];
     st.remove(m);
-    let ok = if rng.below(2) == 0 {
+    let back = home(st.model, m).filter(|&k| st.model.cand[k] != old);
+    let ok = if let (Some(k), 0) = (back, rng.below(2)) {
+        eject_insert(st, m, k, rng, sc, EJECT_DEPTH)
+    } else if rng.below(2) == 0 {
         match st.best_insert(m, rng) {
             Some((s, i, v, _)) => {
                 st.insert(m, s as usize, i, v);
@@ -317,8 +411,11 @@ fn relocate(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
             None => false,
         }
     } else {
-        match pick_start(st, m, old, rng) {
-            Some(k) => eject_insert(st, m, k, rng, sc),
+        let target = home(st.model, m)
+            .filter(|&k| st.model.cand[k] != old && rng.below(2) == 0)
+            .or_else(|| pick_start(st, m, old, rng));
+        match target {
+            Some(k) => eject_insert(st, m, k, rng, sc, EJECT_DEPTH),
             None => false,
         }
     };
@@ -387,7 +484,26 @@ fn kempe(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
     }
     let r = md.cands(m);
     let a = st.start[m];
-    let b = md.cand[r.start + rng.below(r.len() as u32) as usize];
+    let b = if rng.below(2) == 0 {
+        md.cand[r.start + rng.below(r.len() as u32) as usize]
+    } else {
+        // next to another meeting of one of its participants: closes a gap
+        let parts = md.parts(m);
+        let p = parts[rng.below(parts.len() as u32) as usize] as usize;
+        let o = md.meetings_of(p)[rng.below(md.meetings_of(p).len() as u32) as usize] as usize;
+        if st.start[o] == NONE || o == m {
+            return false;
+        }
+        let t = if rng.below(2) == 0 {
+            st.start[o].wrapping_sub(1)
+        } else {
+            st.start[o] + md.length[o]
+        };
+        if md.value_at(m, t).is_none() {
+            return false;
+        }
+        t
+    };
     if a == b {
         return false;
     }
@@ -414,6 +530,35 @@ fn kempe(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
             return false;
         }
     }
+    swap_all(st, a, b, sc)
+}
+
+/// Swaps the whole contents of slot `m`'s slot and another slot of its day, when every
+/// meeting there has one slot and can go to the other one.
+fn swap_slots(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
+    let md = st.model;
+    let a = st.start[m];
+    let d = md.slot_day[a as usize];
+    let b = md.cand[md.cands(m).start + rng.below(md.cands(m).len() as u32) as usize];
+    if a == b || md.slot_day[b as usize] != d {
+        return false;
+    }
+    sc.blockers.clear();
+    sc.blockers.extend_from_slice(&st.slot_list[a as usize]);
+    sc.blockers.extend_from_slice(&st.slot_list[b as usize]);
+    if sc
+        .blockers
+        .iter()
+        .any(|&o| md.length[o as usize] != 1 || md.fixed[o as usize])
+    {
+        return false;
+    }
+    swap_all(st, a, b, sc)
+}
+
+/// Moves every meeting of `sc.blockers` from its slot (`a` or `b`) to the other one.
+fn swap_all(st: &mut State, a: u32, b: u32, sc: &mut Scratch) -> bool {
+    let md = st.model;
     sc.list.clear();
     for &o in &sc.blockers {
         let to = if st.start[o as usize] == a { b } else { a };
@@ -433,6 +578,27 @@ fn kempe(st: &mut State, m: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
         st.insert(o, to as usize, i, v);
     }
     true
+}
+
+/// A random meeting, preferring a scheduled one whose participants have idle time that
+/// day (where compaction moves can gain).
+fn focus(st: &State, rng: &mut Rng) -> usize {
+    let md = st.model;
+    let mut m = rng.below(md.n_meetings as u32) as usize;
+    for _ in 0..4 {
+        if st.start[m] != NONE {
+            let d = md.slot_day[st.start[m] as usize] as usize;
+            let idle = md.parts(m).iter().any(|&p| {
+                let k = p as usize * md.n_days + d;
+                md.idle_cost(md.avail_mask[k], st.day_mask(k)) > 0
+            });
+            if idle {
+                break;
+            }
+        }
+        m = rng.below(md.n_meetings as u32) as usize;
+    }
+    m
 }
 
 fn shuffle(v: &mut [u32], rng: &mut Rng) {
@@ -483,23 +649,34 @@ fn pick_start(st: &State, m: usize, avoid: u32, rng: &mut Rng) -> Option<usize> 
 
 /// Places the unscheduled `m` at candidate `k`, ejecting whatever blocks it, then puts
 /// the ejected meetings back where they fit best. False if a fixed meeting is in the way.
-fn eject_insert(st: &mut State, m: usize, k: usize, rng: &mut Rng, sc: &mut Scratch) -> bool {
+fn eject_insert(
+    st: &mut State,
+    m: usize,
+    k: usize,
+    rng: &mut Rng,
+    sc: &mut Scratch,
+    depth: u32,
+) -> bool {
     let md = st.model;
     let s = md.cand[k] as usize;
     let len = md.length[m] as usize;
-    sc.blockers.clear();
+    let mut blockers: Vec<u32> = Vec::new();
     for &p in md.parts(m) {
         for t in s..s + len {
             let o = st.occupant(p as usize, t);
-            if o != NONE && !sc.blockers.contains(&o) {
-                sc.blockers.push(o);
+            if o != NONE && !blockers.contains(&o) {
+                blockers.push(o);
             }
         }
     }
-    if sc.blockers.iter().any(|&o| md.fixed[o as usize]) {
+    // fixed meetings stay, and so do those this move has just placed
+    if blockers
+        .iter()
+        .any(|&o| md.fixed[o as usize] || sc.placed.contains(&o))
+    {
         return false;
     }
-    for &o in &sc.blockers {
+    for &o in &blockers {
         st.remove(o as usize);
     }
     // one more meeting away for a participant at `max_meetings`
@@ -510,14 +687,16 @@ fn eject_insert(st: &mut State, m: usize, k: usize, rng: &mut Rng, sc: &mut Scra
                 .meetings_of(p)
                 .iter()
                 .copied()
-                .filter(|&o| st.start[o as usize] != NONE && !md.fixed[o as usize])
+                .filter(|&o| {
+                    st.start[o as usize] != NONE && !md.fixed[o as usize] && !sc.placed.contains(&o)
+                })
                 .collect();
             if mine.is_empty() {
                 return false;
             }
             let o = mine[rng.below(mine.len() as u32) as usize];
             st.remove(o as usize);
-            sc.blockers.push(o);
+            blockers.push(o);
         }
     }
     // a room: the lightest meeting of a full slot
@@ -526,11 +705,11 @@ fn eject_insert(st: &mut State, m: usize, k: usize, rng: &mut Rng, sc: &mut Scra
             let pick = st.slot_list[t]
                 .iter()
                 .copied()
-                .filter(|&o| !md.fixed[o as usize])
+                .filter(|&o| !md.fixed[o as usize] && !sc.placed.contains(&o))
                 .min_by_key(|&o| (md.weight[o as usize], rng.below(1 << 16)));
             let Some(o) = pick else { return false };
             st.remove(o as usize);
-            sc.blockers.push(o);
+            blockers.push(o);
         }
     }
     // an interpreter: free one who could serve
@@ -548,11 +727,11 @@ fn eject_insert(st: &mut State, m: usize, k: usize, rng: &mut Rng, sc: &mut Scra
         for t in s..s + len {
             let o = st.interp_occupant(i, t);
             if o != NONE {
-                if md.fixed[o as usize] {
+                if md.fixed[o as usize] || sc.placed.contains(&o) {
                     return false;
                 }
                 st.remove(o as usize);
-                sc.blockers.push(o);
+                blockers.push(o);
             }
         }
     }
@@ -560,15 +739,22 @@ fn eject_insert(st: &mut State, m: usize, k: usize, rng: &mut Rng, sc: &mut Scra
         return false;
     };
     st.insert(m, s, i, md.cand_val[k]);
-    shuffle(&mut sc.blockers, rng);
-    sc.blockers
-        .sort_by_key(|&o| std::cmp::Reverse(md.weight[o as usize]));
-    for j in 0..sc.blockers.len() {
-        let o = sc.blockers[j] as usize;
-        if let Some((s2, i2, v2, delta)) = st.best_insert(o, rng) {
-            if delta > 0 {
-                st.insert(o, s2 as usize, i2, v2);
+    sc.placed.push(m as u32);
+    shuffle(&mut blockers, rng);
+    blockers.sort_by_key(|&o| std::cmp::Reverse(md.weight[o as usize]));
+    for o in blockers.iter().map(|&o| o as usize) {
+        match st.best_insert(o, rng) {
+            Some((s2, i2, v2, delta)) if delta > 0 => st.insert(o, s2 as usize, i2, v2),
+            _ if depth > 0 => {
+                // no room left for it: push it on, ejecting in turn
+                if let Some(k2) = pick_start(st, o, NONE, rng) {
+                    let mark = st.mark();
+                    if !eject_insert(st, o, k2, rng, sc, depth - 1) {
+                        st.undo_to(mark);
+                    }
+                }
             }
+            _ => {}
         }
     }
     true

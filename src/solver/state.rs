@@ -31,6 +31,9 @@ pub struct State<'a> {
     pub slot_list: Vec<Vec<u32>>,
     pub count: Vec<u32>,
     pub score: i64,
+    /// Empty slots inside participants' days: not scored, a guide for the search under
+    /// the breaks measure (a shorter break is closer to closing).
+    pub aux: i64,
     /// Unscheduled meetings that have at least one feasible start, and their positions.
     pub open: Vec<u32>,
     open_pos: Vec<u32>,
@@ -61,6 +64,7 @@ impl<'a> State<'a> {
             slot_list: vec![Vec::new(); n],
             count: vec![0; model.n_parts],
             score: model.base_score,
+            aux: 0,
             open,
             open_pos,
             log: Vec::new(),
@@ -75,6 +79,12 @@ impl<'a> State<'a> {
     #[inline]
     pub fn interp_occupant(&self, i: usize, t: usize) -> u32 {
         self.iocc[i * self.model.n_slots + t]
+    }
+
+    /// Occupied day positions of a (participant, day), by its index `p * n_days + d`.
+    #[inline]
+    pub fn day_mask(&self, k: usize) -> u128 {
+        self.mask[k]
     }
 
     /// An interpreter free for meeting `m` at `s` ([`NONE`] when it needs none).
@@ -194,7 +204,10 @@ impl<'a> State<'a> {
         let d = md.slot_day[s] as usize;
         for &p in md.parts(m) {
             let p = p as usize;
-            self.mask[p * md.n_days + d] |= bits;
+            let k = p * md.n_days + d;
+            self.aux -= md.gap_slots(self.mask[k]);
+            self.mask[k] |= bits;
+            self.aux += md.gap_slots(self.mask[k]);
             self.count[p] += 1;
             self.occ[p * n + s..p * n + s + len].fill(m as u32);
         }
@@ -227,7 +240,10 @@ impl<'a> State<'a> {
         let d = md.slot_day[s] as usize;
         for &p in md.parts(m) {
             let p = p as usize;
-            self.mask[p * md.n_days + d] &= !bits;
+            let k = p * md.n_days + d;
+            self.aux -= md.gap_slots(self.mask[k]);
+            self.mask[k] &= !bits;
+            self.aux += md.gap_slots(self.mask[k]);
             self.count[p] -= 1;
             self.occ[p * n + s..p * n + s + len].fill(NONE);
         }
@@ -294,5 +310,85 @@ impl<'a> State<'a> {
                 out.push(o);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solver::problem::{IdleMeasure, Meeting, Participant, Problem, Slot};
+    use crate::solver::score::{evaluate, Assignment};
+
+    fn problem() -> Problem {
+        let n = 5;
+        let meeting = |a: usize, b: usize| Meeting {
+            participants: vec![a, b],
+            weight: 1,
+            length: 1,
+            fixed: None,
+            available: None,
+            previous: None,
+        };
+        Problem {
+            slots: (0..n as i64)
+                .map(|k| Slot {
+                    start: k * 10,
+                    end: k * 10 + 10,
+                    day: 0,
+                })
+                .collect(),
+            rooms: Some(1),
+            participants: (0..3)
+                .map(|_| Participant {
+                    languages: vec!["en".into()],
+                    available: vec![true; n],
+                    ..Default::default()
+                })
+                .collect(),
+            interpreters: vec![],
+            meetings: vec![meeting(0, 1), meeting(0, 2), meeting(1, 2)],
+            idle: IdleMeasure::Slots,
+        }
+    }
+
+    fn assignments(st: &State) -> Vec<Assignment> {
+        (0..st.start.len())
+            .filter(|&m| st.start[m] != NONE)
+            .map(|m| Assignment {
+                meeting: m,
+                start: st.start[m] as usize,
+                interpreter: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn incremental_score_matches_a_full_evaluation_and_undo_restores_it() {
+        let p = problem();
+        let md = Model::new(&p);
+        let mut st = State::new(&md);
+        st.insert(0, 0, NONE, 1000);
+        st.insert(1, 3, NONE, 1000);
+        assert_eq!(st.score, evaluate(&p, &assignments(&st)).score);
+        assert_eq!(st.score, 2000 - 2); // participant 0 idles in slots 1 and 2
+        let mark = st.mark();
+        st.remove(0);
+        st.insert(2, 1, NONE, 1000);
+        assert_eq!(st.score, evaluate(&p, &assignments(&st)).score);
+        st.undo_to(mark);
+        assert_eq!(st.start, vec![0, 3, NONE]);
+        assert_eq!(st.score, 2000 - 2);
+        assert_eq!(st.open, vec![2]);
+    }
+
+    #[test]
+    fn a_full_room_or_a_busy_participant_blocks_a_start() {
+        let p = problem();
+        let md = Model::new(&p);
+        let mut st = State::new(&md);
+        st.insert(0, 0, NONE, 1000);
+        assert_eq!(st.can_place(2, 0), None); // one room
+        assert_eq!(st.can_place(1, 0), None);
+        assert_eq!(st.can_place(1, 1), Some(NONE));
     }
 }

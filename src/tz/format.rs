@@ -162,6 +162,18 @@ fn hm(local: NaiveDateTime) -> String {
     format!("{:02}:{:02}", local.hour(), local.minute())
 }
 
+/// An instant in one zone: "Thu 25 Mar, 09:40 CET".
+pub fn format_instant(instant: DateTime<Utc>, zone: Zone, locale: Locale) -> String {
+    let local = utc_to_local(instant, zone);
+    let sep = if locale == Locale::Zh { " " } else { ", " };
+    format!(
+        "{}{sep}{} {}",
+        format_date(local.date(), locale),
+        hm(local),
+        zone_label(zone, instant, locale)
+    )
+}
+
 /// An instant in two zones: "Thu 25 Mar, 09:40 CET · 16:40 Beijing". The date is the
 /// primary zone's; the secondary time carries a day mark when its date differs
 /// ("23:30 CET · 06:30 Beijing (+1 day)").
@@ -173,21 +185,18 @@ pub fn format_dual(
 ) -> String {
     let p = utc_to_local(instant, primary);
     let s = utc_to_local(instant, secondary);
-    let sep = if locale == Locale::Zh { " " } else { ", " };
     format!(
-        "{}{sep}{} {} · {} {}{}",
-        format_date(p.date(), locale),
-        hm(p),
-        zone_label(primary, instant, locale),
+        "{} · {} {}{}",
+        format_instant(instant, primary, locale),
         hm(s),
         zone_label(secondary, instant, locale),
         day_mark((s.date() - p.date()).num_days(), locale),
     )
 }
 
-/// One zone's side of a range; day marks are relative to `reference` (the primary start
-/// date).
-fn range_side(
+/// A range in one zone ("09:40–10:00 CET"); day marks are relative to `reference` (the
+/// date the reader counts from: the primary zone's start date in a dual range).
+pub fn format_range(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     zone: Zone,
@@ -230,8 +239,8 @@ pub fn format_range_dual(
     let reference = utc_to_local(start, primary).date();
     format!(
         "{} · {}",
-        range_side(start, end, primary, reference, locale),
-        range_side(start, end, secondary, reference, locale)
+        format_range(start, end, primary, reference, locale),
+        format_range(start, end, secondary, reference, locale)
     )
 }
 

@@ -45,7 +45,9 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 pub use availability::{availability_to_utc, daily_to_utc, window_to_utc, UtcInterval};
-pub use format::{format_date, format_dual, format_range_dual, zone_label, Locale};
+pub use format::{
+    format_date, format_dual, format_instant, format_range, format_range_dual, zone_label, Locale,
+};
 pub use golden::{
     golden_hours, GoldenDay, GoldenHoursInput, GoldenParticipant, GoldenWindow, SideCount,
 };

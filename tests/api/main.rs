@@ -3,9 +3,11 @@
 
 mod support;
 
+mod authz;
 mod import;
 mod itinerary;
 mod outbox;
+mod race;
 mod scenario;
 mod schedule;
 mod validation;

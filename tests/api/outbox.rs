@@ -204,7 +204,8 @@ async fn call(app: &TestApp, path: &str, body: Option<&Value>) -> (StatusCode, V
     let request = match body {
         Some(body) => client.post(app.url(path)).json(body),
         None => client.get(app.url(path)),
-    };
+    }
+    .bearer_auth(&app.token);
     let response = request.send().await.expect("request sent");
     let status = response.status();
     (status, response.json().await.expect("a JSON answer"))
@@ -499,6 +500,9 @@ fn copy_with_changes(
     draft.id
 }
 
+/// Long enough for the live worker to send everything else first, even on a busy machine.
+const DEAD_LEASE: Duration = Duration::from_secs(8);
+
 async fn an_outage_and_a_dead_worker_lose_and_duplicate_nothing(app: TestApp) {
     let port = free_port();
     // While nothing listens, one round takes every job and each fails transiently.
@@ -528,8 +532,9 @@ async fn an_outage_and_a_dead_worker_lose_and_duplicate_nothing(app: TestApp) {
     // A worker claims five jobs and dies before sending them.
     let dead = {
         let mut conn = app.pool.get().expect("a connection");
-        claim(&mut conn, "dead-worker", 5, Duration::from_secs(2)).expect("a claim")
+        claim(&mut conn, "dead-worker", 5, DEAD_LEASE).expect("a claim")
     };
+    let claimed_at = std::time::Instant::now();
     assert_eq!(dead.len(), 5);
     let live = worker(&app, port, quick());
     let stats = live.drain().await.expect("the worker runs");
@@ -538,7 +543,10 @@ async fn an_outage_and_a_dead_worker_lose_and_duplicate_nothing(app: TestApp) {
         total - 5,
         "the dead worker's jobs wait for its lease"
     );
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep(
+        (DEAD_LEASE + Duration::from_millis(200)).saturating_sub(claimed_at.elapsed()),
+    )
+    .await;
     let stats = live.drain().await.expect("the worker runs");
     assert_eq!(stats.sent, 5, "the lease ran out: the jobs are taken over");
 

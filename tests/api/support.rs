@@ -14,10 +14,33 @@ pub const PG_ENV: &str = "MATCHTOUR_TEST_POSTGRES_URL";
 
 pub struct TestApp {
     pub base: String,
+    /// Sends the organiser's API token with every request.
     pub client: reqwest::Client,
+    /// Sends no credentials.
+    pub anonymous: reqwest::Client,
+    /// The API token of the organiser the tests act as.
+    pub token: String,
+    pub database_url: String,
     pub pool: DbPool,
     _backend: Backend,
 }
+
+/// Who sends a request in [`TestApp::send`].
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Anonymous,
+    /// An organiser's API token.
+    Bearer(String),
+    /// A participant's link token.
+    Participant(String),
+    /// A cookie (`name=value`), with the CSRF header when given.
+    Cookie {
+        cookie: String,
+        csrf: Option<String>,
+    },
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
 
 enum Backend {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
@@ -66,21 +89,70 @@ impl TestApp {
         pool.migrate().expect("migrations apply");
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let port = listener.local_addr().expect("bound").port();
-        let srv = server(
-            AppState {
-                pool: pool.clone(),
-                settings,
-            },
-            listener,
-        )
-        .expect("server starts");
+        let srv = server(AppState::new(pool.clone(), settings), listener).expect("server starts");
         actix_web::rt::spawn(srv);
+        let base = format!("http://127.0.0.1:{port}");
+        let anonymous = reqwest::Client::new();
+        let token = sign_up_with_token(&anonymous, &base, "organiser@matchtour.test", None).await;
         TestApp {
-            base: format!("http://127.0.0.1:{port}"),
-            client: reqwest::Client::new(),
+            client: bearer_client(&token),
+            anonymous,
+            token,
+            base,
+            database_url: url,
             pool: pool.clone(),
             _backend: backend,
         }
+    }
+
+    /// Another organiser account (added by the first one); returns its API token.
+    pub async fn other_organiser(&self, email: &str) -> String {
+        sign_up_with_token(&self.anonymous, &self.base, email, Some(&self.token)).await
+    }
+
+    /// Issues a personal link for a participant and returns its token.
+    pub async fn participant_token(&self, event_id: i64, participant_id: i64) -> String {
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/events/{event_id}/participants/{participant_id}/link"),
+                &Value::Null,
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "link: {body}");
+        let url = body["url"].as_str().expect("a link URL");
+        url.rsplit('/').next().expect("a token").to_string()
+    }
+
+    /// Any request as any caller; the body is sent as JSON when given.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        caller: &Caller,
+        body: Option<&Value>,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+        let mut request = self.anonymous.request(method, self.url(path));
+        request = match caller {
+            Caller::Anonymous => request,
+            Caller::Bearer(token) => request.header("authorization", format!("Bearer {token}")),
+            Caller::Participant(token) => {
+                request.header("authorization", format!("Participant {token}"))
+            }
+            Caller::Cookie { cookie, csrf } => {
+                let request = request.header("cookie", cookie);
+                match csrf {
+                    Some(csrf) => request.header("x-csrf-token", csrf),
+                    None => request,
+                }
+            }
+        };
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.expect("request sent");
+        let headers = response.headers().clone();
+        let (status, json) = read(response).await;
+        (status, headers, json)
     }
 
     /// A server over a new SQLite file in a temporary folder.
@@ -177,6 +249,72 @@ impl TestApp {
         assert_eq!(status, StatusCode::CREATED, "POST {path} {body} -> {json}");
         json
     }
+}
+
+fn bearer_client(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("a header value"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("HTTP client")
+}
+
+/// The `name=value` of cookie `name` among a response's Set-Cookie headers.
+pub fn cookie_named(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|pair| pair.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+/// Signs up (as `inviter` when given), logs in with the cookie, and creates an API token
+/// through the cookie session and its CSRF token: the browser path a script owner takes.
+async fn sign_up_with_token(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    inviter: Option<&str>,
+) -> String {
+    let mut signup = client
+        .post(format!("{base}/api/v1/auth/signup"))
+        .json(&serde_json::json!({"email": email, "name": "Organiser", "password": PASSWORD}));
+    if let Some(token) = inviter {
+        signup = signup.header("authorization", format!("Bearer {token}"));
+    }
+    let (status, organiser) = read(signup.send().await.expect("signup sent")).await;
+    assert_eq!(status, StatusCode::CREATED, "signup: {organiser}");
+    let login = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .expect("login sent");
+    let session = cookie_named(login.headers(), "matchtour_session").expect("session cookie");
+    let (status, body) = read(login).await;
+    assert_eq!(status, StatusCode::OK, "login: {body}");
+    let csrf = body["csrf_token"]
+        .as_str()
+        .expect("a CSRF token")
+        .to_string();
+    let made = client
+        .post(format!("{base}/api/v1/auth/tokens"))
+        .header("cookie", session)
+        .header("x-csrf-token", csrf)
+        .json(&serde_json::json!({"name": "tests"}))
+        .send()
+        .await
+        .expect("token request sent");
+    let (status, body) = read(made).await;
+    assert_eq!(status, StatusCode::CREATED, "token: {body}");
+    assert!(organiser["id"].is_i64(), "{organiser}");
+    body["token"].as_str().expect("a token").to_string()
 }
 
 async fn read(response: reqwest::Response) -> (StatusCode, Value) {
