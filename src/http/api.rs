@@ -802,3 +802,17 @@ pub async fn get_golden_hours(
         state.run(move |c| golden::for_event(c, id, &query)).await?,
     ))
 }
+
+/// A participant's calendar subscription (METHOD:PUBLISH); the token is the secret.
+#[utoipa::path(get, path = "/feeds/{token}.ics", tag = "mail",
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = Problem)))]
+pub async fn calendar_feed(state: Data<AppState>, token: Path<String>) -> AppResult<HttpResponse> {
+    let token = token.into_inner();
+    let from = state.settings.mail.from.clone();
+    let ics = state
+        .run(move |c| outbox::feed::for_token(c, &token, &from))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .body(ics.text))
+}

@@ -93,6 +93,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                     .configure(crate::auth::routes::routes)
                     .configure(api::routes),
             )
+            .route("/feeds/{token}.ics", web::get().to(api::calendar_feed))
             .configure(openapi::routes)
             .configure(pages::routes)
             .default_service(web::to(not_found));

@@ -76,6 +76,7 @@ use crate::service::schedule::{Booking, BookingInput, Schedule, Version};
         api::publish_version,
         api::export_version,
         api::list_outbox,
+        api::calendar_feed,
         api::get_itinerary,
         api::get_golden_hours,
     ),

@@ -13,6 +13,7 @@
 //! attempt renders the same bytes. See [`worker`] for claiming, retries and the one
 //! duplicate window that remains with SMTP.
 
+pub mod feed;
 pub mod plan;
 pub mod worker;
 
@@ -101,6 +102,12 @@ pub enum Payload {
         to: Recipient,
         view: ItineraryView,
     },
+    /// The morning digest: one day's part of the itinerary, due at 08:00 in the
+    /// recipient's zone.
+    Digest {
+        to: Recipient,
+        view: ItineraryView,
+    },
     /// An invitation, update or cancellation: the notice kind decides the iTIP method.
     Meeting {
         to: Recipient,
@@ -113,6 +120,7 @@ impl Payload {
     pub fn kind(&self) -> &'static str {
         match self {
             Payload::Itinerary { .. } => "itinerary",
+            Payload::Digest { .. } => "digest",
             Payload::Meeting { notice, .. } => match notice.kind {
                 NoticeKind::New => "invitation",
                 NoticeKind::Changed => "update",
@@ -164,6 +172,15 @@ fn organizer(from: &str) -> Person {
     }
 }
 
+/// A link a calendar may carry as URL: http(s) without spaces; anything else (a note such
+/// as "tbd") stays out of the calendar object instead of making it fail to render.
+fn web_link(link: &str) -> Option<String> {
+    let link = link.trim();
+    let lower = link.to_ascii_lowercase();
+    let web = lower.starts_with("https://") || lower.starts_with("http://");
+    (web && !link.chars().any(|c| c.is_whitespace() || c.is_control())).then(|| link.to_owned())
+}
+
 fn person(r: &Recipient) -> Person {
     Person {
         name: r.name.clone(),
@@ -181,7 +198,7 @@ pub fn render_job(
     let message_id = mail::message_id_for(dedup_key, &settings.from)?;
     let base = settings.public_url.as_str();
     let (to, content, calendar) = match payload {
-        Payload::Itinerary { to, view } => {
+        Payload::Itinerary { to, view } | Payload::Digest { to, view } => {
             let mut view = view.clone();
             view.personal_link = absolute(base, &view.personal_link);
             view.feed_url = absolute(base, &view.feed_url);
@@ -310,7 +327,9 @@ pub fn list(
             let recipient = serde_json::from_str::<Payload>(&row.payload)
                 .ok()
                 .map(|p| match p {
-                    Payload::Itinerary { to, .. } | Payload::Meeting { to, .. } => to.email,
+                    Payload::Itinerary { to, .. }
+                    | Payload::Digest { to, .. }
+                    | Payload::Meeting { to, .. } => to.email,
                 });
             Ok(OutboxJob {
                 message_id: mail::message_id_for(&row.dedup_key, from)
@@ -444,6 +463,17 @@ mod tests {
         let json = serde_json::to_string(&payload).unwrap();
         assert_eq!(serde_json::from_str::<Payload>(&json).unwrap(), payload);
         assert_eq!(payload.kind(), "itinerary");
+    }
+
+    #[test]
+    fn only_web_links_reach_the_calendar() {
+        assert_eq!(
+            web_link(" https://meet.example/r/1 ").as_deref(),
+            Some("https://meet.example/r/1")
+        );
+        assert_eq!(web_link("tbd"), None);
+        assert_eq!(web_link("javascript:alert(1)"), None);
+        assert_eq!(web_link("https://a b"), None);
     }
 
     #[test]

@@ -11,6 +11,9 @@
 //! otherwise changed -> an update (same UID, SEQUENCE + 1) to its attendees, people added
 //! -> an invitation, people removed and dropped meetings -> METHOD:CANCEL. Unchanged
 //! meetings and people send nothing.
+//!
+//! Every publication also (re)schedules the morning digests: per participant and day of
+//! their programme, a job due at 08:00 in their own zone (see [`enqueue_digests`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,7 +24,9 @@ use super::{enqueue, MeetingSpec, Payload, Recipient};
 use crate::db::models::{
     CalendarFeedRow, InterpreterRow, MeetingCalendarRow, NewMeetingCalendar, ParticipantRow,
 };
-use crate::db::schema::{calendar_feeds, interpreters, meeting_calendar, organisations};
+use crate::db::schema::{
+    calendar_feeds, interpreters, meeting_calendar, organisations, outbox_jobs,
+};
 use crate::db::Conn;
 use crate::error::AppResult;
 use crate::mail::{ItineraryItem, ItineraryView, Locale, MeetingNoticeView, NoticeKind};
@@ -33,7 +38,7 @@ use crate::with_conn;
 
 /// A meeting's identity across versions: its request, else its people; `#n` tells apart
 /// several meetings with the same key (in start order).
-fn keyed(bookings: &[Booking]) -> BTreeMap<String, &Booking> {
+pub(super) fn keyed(bookings: &[Booking]) -> BTreeMap<String, &Booking> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = BTreeMap::new();
     for b in bookings {
@@ -161,8 +166,9 @@ impl Context {
         })
     }
 
+    /// The participant's page (served by `http::pages`).
     fn personal_link(&self, id: i64) -> String {
-        format!("/p/{}", self.tokens.get(&id).map_or("", String::as_str))
+        format!("/events/{}/participants/{id}", self.event_id)
     }
 
     /// The others in `b`, as seen by `me`: names, the first organisation, the first zone
@@ -235,7 +241,7 @@ impl Context {
             end: b.ends_at,
             summary: names.join(" · "),
             local_times,
-            video_link: Some(b.video_link.clone()).filter(|l| !l.is_empty()),
+            video_link: super::web_link(&b.video_link),
             interpreter: b
                 .interpreter_id
                 .and_then(|i| self.interpreters.get(&i))
@@ -329,6 +335,65 @@ fn mail_item(item: itinerary::ItineraryItem) -> ItineraryItem {
     }
 }
 
+/// The morning digests of `version`: per participant and day with something on it, a job
+/// due at 08:00 in the participant's zone (days whose 08:00 has passed are skipped). Digests
+/// of an earlier version still waiting are withdrawn first: a digest shows the schedule as
+/// it is.
+fn enqueue_digests(conn: &mut Conn, ctx: &Context, version: i64) -> AppResult<usize> {
+    let event_id = ctx.event_id;
+    with_conn!(conn, |c| diesel::delete(
+        outbox_jobs::table
+            .filter(outbox_jobs::event_id.eq(event_id))
+            .filter(outbox_jobs::kind.eq("digest"))
+            .filter(outbox_jobs::status.eq("queued"))
+    )
+    .execute(c))?;
+    let now_utc = ctx.stamp.and_utc();
+    let mut queued = 0;
+    for (&pid, person) in &ctx.people {
+        let Some(&zone) = ctx.zones.get(&pid) else {
+            continue;
+        };
+        let plan = itinerary::for_participant(conn, event_id, pid, Some(version))?;
+        let mut days: BTreeMap<chrono::NaiveDate, Vec<ItineraryItem>> = BTreeMap::new();
+        for item in plan.items {
+            days.entry(item.date).or_default().push(mail_item(item));
+        }
+        for (date, items) in days {
+            let eight = date.and_time(chrono::NaiveTime::MIN) + chrono::Duration::hours(8);
+            let due = crate::tz::local_to_utc_lenient(eight, zone);
+            if due <= now_utc {
+                continue;
+            }
+            let Some(to) = ctx.recipient(pid) else {
+                continue;
+            };
+            let token = ctx.tokens.get(&pid).map_or("", String::as_str);
+            let payload = Payload::Digest {
+                view: ItineraryView {
+                    locale: locale_of(person),
+                    recipient_name: to.name.clone(),
+                    event_name: ctx.event_name.clone(),
+                    items,
+                    personal_link: ctx.personal_link(pid),
+                    feed_url: format!("/feeds/{token}.ics"),
+                },
+                to,
+            };
+            let key = format!("digest-e{event_id}-v{version}-p{pid}-{date}");
+            queued += usize::from(enqueue(
+                conn,
+                event_id,
+                Some(pid),
+                &key,
+                &payload,
+                due.naive_utc(),
+            )?);
+        }
+    }
+    Ok(queued)
+}
+
 fn calendar_rows(
     conn: &mut Conn,
     event_id: i64,
@@ -406,13 +471,13 @@ pub fn enqueue_publication(
     {
         everyone.extend(b.participant_ids.iter().copied());
     }
-    if before.is_none() {
-        everyone.extend(participants::rows(conn, event_id)?.iter().map(|p| p.id));
-    }
+    // Everyone: the first itinerary and the digests go to every participant.
+    everyone.extend(participants::rows(conn, event_id)?.iter().map(|p| p.id));
     let ctx = Context::load(conn, event_id, &everyone)?;
     let calendar = calendar_rows(conn, event_id)?;
     let mut queued = 0;
 
+    queued += enqueue_digests(conn, &ctx, current)?;
     if before.is_none() {
         for &pid in &everyone {
             let (Some(to), Some(person)) = (ctx.recipient(pid), ctx.people.get(&pid)) else {

@@ -226,6 +226,29 @@ fn emails(app: &TestApp, event: i64) -> BTreeMap<i64, String> {
         .collect()
 }
 
+fn token_of(app: &TestApp, participant: i64) -> String {
+    use diesel::prelude::*;
+    use matchtour::db::schema::calendar_feeds;
+    let mut conn = app.pool.get().expect("a connection");
+    matchtour::with_conn!(&mut conn, |c| calendar_feeds::table
+        .find(participant)
+        .select(calendar_feeds::token)
+        .first(c))
+    .expect("publishing gave every participant a feed token")
+}
+
+async fn feed(app: &TestApp, token: &str) -> String {
+    let response = reqwest::get(app.url(&format!("/feeds/{token}.ics")))
+        .await
+        .expect("request sent");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/calendar; charset=utf-8"
+    );
+    response.text().await.expect("a body")
+}
+
 fn quick() -> WorkerConfig {
     WorkerConfig {
         batch: 25,
@@ -301,6 +324,30 @@ async fn publication_sends_itineraries_then_only_the_changes(app: TestApp) {
         .await
         .iter()
         .all(|j| j["status"] == "sent" && j["last_error"].is_null()));
+
+    // The calendar feed of an attendee holds the same UIDs as the invitations.
+    let attendee = bookings[0]["participant_ids"][0].as_i64().unwrap();
+    let feed = feed(&app, &token_of(&app, attendee)).await;
+    assert!(feed.contains("METHOD:PUBLISH"), "{feed}");
+    let unfolded = feed.replace("\r\n ", "");
+    let feed_uids: BTreeSet<&str> = unfolded
+        .split("\r\n")
+        .filter_map(|l| l.strip_prefix("UID:"))
+        .collect();
+    let invited: BTreeSet<&str> = invitations
+        .iter()
+        .filter(|m| m.rcpt == people[&attendee])
+        .filter_map(|m| m.uid.as_deref())
+        .collect();
+    assert!(!invited.is_empty());
+    assert!(
+        invited.is_subset(&feed_uids),
+        "{invited:?} in {feed_uids:?}"
+    );
+    let response = reqwest::get(app.url("/feeds/not-a-token.ics"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
 
     // A new version: everything as before except one meeting dropped and one moved.
     let dropped = bookings[0].clone();
@@ -453,6 +500,9 @@ fn copy_with_changes(
     draft.id
 }
 
+/// Long enough for the live worker to send everything else first, even on a busy machine.
+const DEAD_LEASE: Duration = Duration::from_secs(8);
+
 async fn an_outage_and_a_dead_worker_lose_and_duplicate_nothing(app: TestApp) {
     let port = free_port();
     // While nothing listens, one round takes every job and each fails transiently.
@@ -482,8 +532,9 @@ async fn an_outage_and_a_dead_worker_lose_and_duplicate_nothing(app: TestApp) {
     // A worker claims five jobs and dies before sending them.
     let dead = {
         let mut conn = app.pool.get().expect("a connection");
-        claim(&mut conn, "dead-worker", 5, Duration::from_secs(2)).expect("a claim")
+        claim(&mut conn, "dead-worker", 5, DEAD_LEASE).expect("a claim")
     };
+    let claimed_at = std::time::Instant::now();
     assert_eq!(dead.len(), 5);
     let live = worker(&app, port, quick());
     let stats = live.drain().await.expect("the worker runs");
@@ -492,7 +543,10 @@ async fn an_outage_and_a_dead_worker_lose_and_duplicate_nothing(app: TestApp) {
         total - 5,
         "the dead worker's jobs wait for its lease"
     );
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep(
+        (DEAD_LEASE + Duration::from_millis(200)).saturating_sub(claimed_at.elapsed()),
+    )
+    .await;
     let stats = live.drain().await.expect("the worker runs");
     assert_eq!(stats.sent, 5, "the lease ran out: the jobs are taken over");
 
@@ -547,3 +601,133 @@ async fn a_permanent_failure_is_listed_with_its_error(app: TestApp) {
     assert_eq!(received(sink.dir.path()).len(), stats.sent);
 }
 on_both_backends!(a_permanent_failure_is_listed_with_its_error);
+
+async fn concurrent_workers_claim_disjoint_jobs(app: TestApp) {
+    let (event, _) = publish_demo(&app).await;
+    let total = outbox(&app, event).await.len();
+    let claimed: Vec<Vec<i64>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|w| {
+                let pool = app.pool.clone();
+                scope.spawn(move || {
+                    let mut conn = pool.get().expect("a connection");
+                    let mut mine = Vec::new();
+                    loop {
+                        let batch = claim(&mut conn, &format!("w{w}"), 7, Duration::from_secs(60))
+                            .expect("a claim");
+                        if batch.is_empty() {
+                            return mine;
+                        }
+                        mine.extend(batch.iter().map(|j| j.id));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a claiming thread"))
+            .collect()
+    });
+    let all: Vec<i64> = claimed.iter().flatten().copied().collect();
+    let distinct: BTreeSet<i64> = all.iter().copied().collect();
+    assert_eq!(all.len(), distinct.len(), "a job was claimed twice");
+    assert_eq!(distinct.len(), total, "every job was claimed");
+    assert!(outbox(&app, event)
+        .await
+        .iter()
+        .all(|j| j["status"] == "sending" && j["attempts"] == 1));
+}
+on_both_backends!(concurrent_workers_claim_disjoint_jobs);
+
+async fn digests_wait_for_eight_in_each_zone(app: TestApp) {
+    let (status, event) = call(
+        &app,
+        "/api/v1/events",
+        Some(&json!({
+            "name": "Future tour",
+            "kind": "matchmaking_tour",
+            "time_zone": "Europe/Berlin",
+            "start_date": "2030-06-03",
+            "end_date": "2030-06-04",
+            "days": ["2030-06-03", "2030-06-04"],
+            "rooms": 4
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{event}");
+    let id = event["id"].as_i64().unwrap();
+    let base = format!("/api/v1/events/{id}");
+    let window =
+        json!({"date": "2030-06-03", "start": "09:00", "end": "10:00", "slot_minutes": 20});
+    assert_eq!(
+        call(&app, &format!("{base}/windows"), Some(&window))
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    let mut people = Vec::new();
+    for (name, zone) in [("Anna", "Europe/Berlin"), ("Wang", "Asia/Shanghai")] {
+        let body = json!({"name": name, "email": format!("{}@example.org", name.to_lowercase()), "time_zone": zone});
+        let (status, p) = call(&app, &format!("{base}/participants"), Some(&body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{p}");
+        people.push(p["id"].as_i64().unwrap());
+    }
+    let book = |start: &str| json!({"participant_ids": people, "start": start});
+    let mut versions = Vec::new();
+    for start in ["2030-06-03T07:00:00Z", "2030-06-03T07:20:00Z"] {
+        let (_, draft) = call(&app, &format!("{base}/schedule/versions"), Some(&json!({}))).await;
+        let v = draft["version"]["id"].as_i64().unwrap();
+        let (status, b) = call(
+            &app,
+            &format!("{base}/schedule/versions/{v}/bookings"),
+            Some(&book(start)),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{b}");
+        publish(&app, id, v).await;
+        versions.push(v);
+    }
+    let jobs = outbox(&app, id).await;
+    let digests: Vec<&Value> = jobs.iter().filter(|j| j["kind"] == "digest").collect();
+    // The first version's digests were withdrawn when the second was published.
+    assert_eq!(digests.len(), 2, "{digests:?}");
+    let due: BTreeMap<i64, &str> = digests
+        .iter()
+        .map(|j| {
+            assert!(j["message_id"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("-v{}-", versions[1])));
+            (
+                j["participant_id"].as_i64().unwrap(),
+                j["next_attempt_at"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // 08:00 CEST is 06:00 UTC; 08:00 in Beijing is 00:00 UTC.
+    assert_eq!(due[&people[0]], "2030-06-03T06:00:00");
+    assert_eq!(due[&people[1]], "2030-06-03T00:00:00");
+
+    // What is due goes now; the digests wait for their morning.
+    let mailbox = matchtour::mail::MemoryMailbox::default();
+    let worker = Worker::new(
+        app.pool.clone(),
+        Mailer::Memory(mailbox.clone()),
+        RenderSettings {
+            from: FROM.into(),
+            public_url: "https://matchtour.example".into(),
+        },
+        quick(),
+    );
+    let stats = worker.drain().await.expect("the worker runs");
+    assert_eq!(stats.sent, jobs.len() - 2);
+    assert!(mailbox
+        .messages()
+        .iter()
+        .all(|m| !m.message_id.starts_with("<digest-")));
+    let waiting = outbox(&app, id).await;
+    assert!(waiting
+        .iter()
+        .all(|j| (j["kind"] == "digest") == (j["status"] == "queued")));
+}
+on_both_backends!(digests_wait_for_eight_in_each_zone);
