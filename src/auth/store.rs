@@ -135,6 +135,18 @@ pub fn signup(conn: &mut Conn, email: &str, name: &str, password: &str) -> AppRe
     Ok(to_organiser(stored))
 }
 
+/// Sets a new password for the organiser with this e-mail; `false` when there is none.
+pub fn reset_password(conn: &mut Conn, email: &str, password: &str) -> AppResult<bool> {
+    let hash = hash_password(password)?;
+    let email = email.trim().to_lowercase();
+    let n = with_conn!(conn, |c| diesel::update(
+        organisers::table.filter(organisers::email.eq(&email))
+    )
+    .set(organisers::password_hash.eq(hash))
+    .execute(c))?;
+    Ok(n > 0)
+}
+
 /// Checks the password and opens a session; returns the organiser and the session token.
 pub fn login(conn: &mut Conn, email: &str, password: &str) -> AppResult<(Organiser, String)> {
     let email = email.trim().to_lowercase();

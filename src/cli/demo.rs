@@ -166,6 +166,48 @@ fn mailbox(name: &str) -> String {
         .join(".")
 }
 
+/// The demo's organiser account.
+pub const DEMO_ORGANISER: &str = "organiser@matchtour.example";
+
+/// How to reach the demo as its users: the organiser's password (new on every run) and a
+/// personal link of a participant in Shanghai.
+pub struct DemoAccess {
+    pub organiser_email: &'static str,
+    pub organiser_password: String,
+    pub shanghai_participant: String,
+    pub participant_link_token: String,
+}
+
+/// Gives the demo event an organiser (created, or its password renewed) and issues a
+/// personal link for its first participant in Shanghai.
+pub fn access(conn: &mut Conn, event_id: i64) -> AppResult<DemoAccess> {
+    let password = crate::auth::new_token()
+        .chars()
+        .take(20)
+        .collect::<String>();
+    if !crate::auth::store::reset_password(conn, DEMO_ORGANISER, &password)? {
+        crate::auth::store::signup(conn, DEMO_ORGANISER, "Demo organiser", &password)?;
+    }
+    let organiser: i64 = with_conn!(conn, |c| crate::db::schema::organisers::table
+        .filter(crate::db::schema::organisers::email.eq(DEMO_ORGANISER))
+        .select(crate::db::schema::organisers::id)
+        .first(c))?;
+    with_conn!(conn, |c| diesel::update(events::table.find(event_id))
+        .set(events::organiser_id.eq(Some(organiser)))
+        .execute(c))?;
+    let shanghai = participants::rows(conn, event_id)?
+        .into_iter()
+        .find(|p| p.time_zone == "Asia/Shanghai")
+        .ok_or_else(|| AppError::Internal("the demo has no participant in Shanghai".into()))?;
+    let (token, _) = crate::auth::store::issue_link(conn, event_id, shanghai.id)?;
+    Ok(DemoAccess {
+        organiser_email: DEMO_ORGANISER,
+        organiser_password: password,
+        shanghai_participant: shanghai.name,
+        participant_link_token: token,
+    })
+}
+
 /// Creates the demo event unless it exists; returns it.
 pub fn seed(conn: &mut Conn) -> AppResult<Event> {
     let existing: Option<i64> = with_conn!(conn, |c| events::table

@@ -67,17 +67,27 @@ pub fn main() -> anyhow::Result<()> {
             let mut conn = pool.get()?;
             let event = demo::seed(&mut conn)
                 .map_err(|e| anyhow::anyhow!("seeding the demo event: {e}"))?;
+            let access = demo::access(&mut conn, event.id)
+                .map_err(|e| anyhow::anyhow!("demo accounts: {e}"))?;
             drop(conn);
             let base = settings.server.public_url.trim_end_matches('/').to_string();
             println!("Demo event {} \"{}\" is ready.", event.id, event.name);
-            println!("  API:            {base}/api/v1/events/{}", event.id);
+            println!("  organiser pages: {base}/events/{}", event.id);
             println!(
-                "  participants:   {base}/api/v1/events/{}/participants",
-                event.id
+                "    sign in as {} with password {}",
+                access.organiser_email, access.organiser_password
             );
-            println!("  organiser page: {base}/events/{}", event.id);
-            println!("  API browser:    {base}/api/docs");
-            println!("  OpenAPI:        {base}/api/openapi.json");
+            println!(
+                "  {}'s personal link: {base}/api/v1/auth/participant/{}",
+                access.shanghai_participant, access.participant_link_token
+            );
+            println!("  API:             {base}/api/v1/events/{}", event.id);
+            println!("  API browser:     {base}/api/docs");
+            println!("  OpenAPI:         {base}/api/openapi.json");
+            println!(
+                "  mail:            written to {}",
+                settings.mail.file_dir.display()
+            );
             if no_serve {
                 return Ok(());
             }

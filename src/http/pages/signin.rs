@@ -26,7 +26,11 @@ pub struct SigninForm {
 
 /// Only our own organiser pages are followed after signing in (no open redirect).
 fn safe_next(next: &str) -> String {
-    if next.starts_with("/events") && next.chars().all(|c| c.is_ascii_alphanumeric() || "/-_.".contains(c)) {
+    if next.starts_with("/events")
+        && next
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/-_.".contains(c))
+    {
         next.to_string()
     } else {
         "/events".to_string()
@@ -38,7 +42,14 @@ pub fn encode_next(path: &str) -> String {
     safe_next(path)
 }
 
-fn page(req: &HttpRequest, lang: Lang, status: StatusCode, notice: Option<Notice>, next: &str, email: &str) -> HttpResponse {
+fn page(
+    req: &HttpRequest,
+    lang: Lang,
+    status: StatusCode,
+    notice: Option<Notice>,
+    next: &str,
+    email: &str,
+) -> HttpResponse {
     render(
         req,
         lang,
@@ -50,16 +61,35 @@ fn page(req: &HttpRequest, lang: Lang, status: StatusCode, notice: Option<Notice
 }
 
 pub async fn form(req: HttpRequest, lang: Lang, query: web::Query<NextQuery>) -> HttpResponse {
-    page(&req, lang, StatusCode::OK, None, query.next.as_deref().unwrap_or(""), "")
+    page(
+        &req,
+        lang,
+        StatusCode::OK,
+        None,
+        query.next.as_deref().unwrap_or(""),
+        "",
+    )
 }
 
-pub async fn submit(req: HttpRequest, lang: Lang, state: web::Data<AppState>, form: web::Form<SigninForm>) -> HttpResponse {
+pub async fn submit(
+    req: HttpRequest,
+    lang: Lang,
+    state: web::Data<AppState>,
+    form: web::Form<SigninForm>,
+) -> HttpResponse {
     if let Err(error) = limit(&state, &req) {
         return error_page(&req, lang, &error);
     }
-    let SigninForm { email, password, next } = form.into_inner();
+    let SigninForm {
+        email,
+        password,
+        next,
+    } = form.into_inner();
     let attempt = email.clone();
-    match state.run(move |c| store::login(c, &attempt, &password)).await {
+    match state
+        .run(move |c| store::login(c, &attempt, &password))
+        .await
+    {
         Ok((_, token)) => {
             let csrf = csrf_token(&token);
             let mut response = see_other(&safe_next(&next));
@@ -79,7 +109,14 @@ pub async fn submit(req: HttpRequest, lang: Lang, state: web::Data<AppState>, fo
                 text: i18n::word(lang.locale, "signin_failed").to_string(),
                 details: Vec::new(),
             };
-            page(&req, lang, StatusCode::UNAUTHORIZED, Some(notice), &next, &email)
+            page(
+                &req,
+                lang,
+                StatusCode::UNAUTHORIZED,
+                Some(notice),
+                &next,
+                &email,
+            )
         }
         Err(error) => error_page(&req, lang, &error),
     }
@@ -92,7 +129,13 @@ mod tests {
     #[test]
     fn only_our_organiser_pages_are_followed() {
         assert_eq!(safe_next("/events/3/schedule"), "/events/3/schedule");
-        for hostile in ["https://evil.example/", "//evil.example", "/events?x=1", "/other", "/events\r\nSet-Cookie: x"] {
+        for hostile in [
+            "https://evil.example/",
+            "//evil.example",
+            "/events?x=1",
+            "/other",
+            "/events\r\nSet-Cookie: x",
+        ] {
             assert_eq!(safe_next(hostile), "/events", "{hostile}");
         }
     }
