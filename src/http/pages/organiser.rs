@@ -149,6 +149,32 @@ where
     }
 }
 
+/// A GET page of one event: its id from the path, the `?done=` notice, and the context
+/// `build` makes for it.
+async fn event_view(
+    req: &HttpRequest,
+    lang: Lang,
+    state: &AppState,
+    template: &str,
+    build: fn(&mut Conn, i64, Locale) -> AppResult<minijinja::Value>,
+) -> HttpResponse {
+    let id = match path_id(req, "event_id") {
+        Ok(id) => id,
+        Err(e) => return error_page(req, lang, &e),
+    };
+    let notice = Notice::done(req, lang);
+    page(
+        req,
+        lang,
+        state,
+        template,
+        StatusCode::OK,
+        notice,
+        move |c| build(c, id, lang.locale),
+    )
+    .await
+}
+
 // ---- events ----
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
@@ -371,21 +397,7 @@ fn event_context(c: &mut Conn, event_id: i64, locale: Locale) -> AppResult<minij
 }
 
 async fn event_page(req: HttpRequest, lang: Lang, state: Data<AppState>) -> HttpResponse {
-    let id = match path_id(&req, "event_id") {
-        Ok(id) => id,
-        Err(e) => return error_page(&req, lang, &e),
-    };
-    let notice = Notice::done(&req, lang);
-    page(
-        &req,
-        lang,
-        &state,
-        "event.html",
-        StatusCode::OK,
-        notice,
-        move |c| event_context(c, id, lang.locale),
-    )
-    .await
+    event_view(&req, lang, &state, "event.html", event_context).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -543,19 +555,12 @@ fn participants_context(
 }
 
 async fn participants_page(req: HttpRequest, lang: Lang, state: Data<AppState>) -> HttpResponse {
-    let id = match path_id(&req, "event_id") {
-        Ok(id) => id,
-        Err(e) => return error_page(&req, lang, &e),
-    };
-    let notice = Notice::done(&req, lang);
-    page(
+    event_view(
         &req,
         lang,
         &state,
         "participants.html",
-        StatusCode::OK,
-        notice,
-        move |c| participants_context(c, id, lang.locale),
+        participants_context,
     )
     .await
 }
@@ -705,21 +710,7 @@ fn requests_context(c: &mut Conn, event_id: i64, locale: Locale) -> AppResult<mi
 }
 
 async fn requests_page(req: HttpRequest, lang: Lang, state: Data<AppState>) -> HttpResponse {
-    let id = match path_id(&req, "event_id") {
-        Ok(id) => id,
-        Err(e) => return error_page(&req, lang, &e),
-    };
-    let notice = Notice::done(&req, lang);
-    page(
-        &req,
-        lang,
-        &state,
-        "requests.html",
-        StatusCode::OK,
-        notice,
-        move |c| requests_context(c, id, lang.locale),
-    )
-    .await
+    event_view(&req, lang, &state, "requests.html", requests_context).await
 }
 
 // ---- the schedule ----
