@@ -208,6 +208,26 @@ pub fn new_draft(
     })
 }
 
+/// One row per person and occupied slot of a booking: what the unique index guards.
+fn attendee_rows(
+    booking_id: i64,
+    version_id: i64,
+    persons: &[i64],
+    slots: &[NaiveDateTime],
+) -> Vec<BookingAttendeeRow> {
+    persons
+        .iter()
+        .flat_map(|p| {
+            slots.iter().map(move |s| BookingAttendeeRow {
+                booking_id,
+                version_id,
+                participant_id: *p,
+                slot_start: *s,
+            })
+        })
+        .collect()
+}
+
 /// Places a booking in a version, refusing double bookings of people, rooms and interpreters.
 pub fn book(
     conn: &mut Conn,
@@ -346,17 +366,7 @@ pub fn book(
                 })
                 .returning(bookings::id)
                 .get_result(c)?;
-            let attendees: Vec<BookingAttendeeRow> = people
-                .iter()
-                .flat_map(|p| {
-                    slot_starts.iter().map(move |s| BookingAttendeeRow {
-                        booking_id: id,
-                        version_id,
-                        participant_id: *p,
-                        slot_start: *s,
-                    })
-                })
-                .collect();
+            let attendees = attendee_rows(id, version_id, &people, &slot_starts);
             diesel::insert_into(booking_attendees::table)
                 .values(&attendees)
                 .execute(c)
@@ -535,17 +545,7 @@ pub fn store(
                     .values(&booking)
                     .returning(bookings::id)
                     .get_result(c)?;
-                let attendees: Vec<BookingAttendeeRow> = persons
-                    .iter()
-                    .flat_map(|p| {
-                        occupied.iter().map(move |s| BookingAttendeeRow {
-                            booking_id: id,
-                            version_id,
-                            participant_id: *p,
-                            slot_start: *s,
-                        })
-                    })
-                    .collect();
+                let attendees = attendee_rows(id, version_id, &persons, &occupied);
                 diesel::insert_into(booking_attendees::table)
                     .values(&attendees)
                     .execute(c)?;
