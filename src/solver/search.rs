@@ -631,11 +631,12 @@ fn pick_start(st: &State, m: usize, avoid: u32, rng: &mut Rng) -> Option<usize> 
             for t in s..s + len {
                 let o = st.occupant(p as usize, t);
                 if o != NONE && o != last {
-                    est -= if md.fixed[o as usize] {
+                    // Saturating: several fixed occupants would overflow the estimate.
+                    est = est.saturating_sub(if md.fixed[o as usize] {
                         i64::MAX / 4
                     } else {
                         1000 * i64::from(md.weight[o as usize])
-                    };
+                    });
                     last = o;
                 }
             }
