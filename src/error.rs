@@ -133,6 +133,49 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+impl Problem {
+    fn new(
+        status: StatusCode,
+        code: &str,
+        detail: String,
+        field: Option<String>,
+        errors: Vec<FieldError>,
+    ) -> Self {
+        Problem {
+            kind: format!("https://matchtour.example/problems/{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail,
+            code: code.to_string(),
+            field,
+            errors,
+        }
+    }
+
+    /// The problem for an error actix-web answered itself before a handler ran (a body cut
+    /// off at the size limit, a method the route does not have), so that every API error
+    /// has the same shape.
+    pub fn from_framework(status: StatusCode, detail: Option<String>) -> Self {
+        let code = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+            StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+            StatusCode::NOT_FOUND => "not_found",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            s if s.is_server_error() => "internal",
+            _ => "bad_request",
+        };
+        let detail = detail
+            .filter(|d| !d.is_empty() && !status.is_server_error())
+            .unwrap_or_else(|| match status {
+                StatusCode::METHOD_NOT_ALLOWED => "this route does not take this method".into(),
+                s => s.canonical_reason().unwrap_or("Error").to_lowercase(),
+            });
+        Problem::new(status, code, detail, None, Vec::new())
+    }
+}
+
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -167,18 +210,9 @@ impl ResponseError for AppError {
             }
             _ => (None, Vec::new(), self.to_string()),
         };
-        let code = self.code();
-        let problem = Problem {
-            kind: format!("https://matchtour.example/problems/{code}"),
-            title: status.canonical_reason().unwrap_or("Error").to_string(),
-            status: status.as_u16(),
-            detail,
-            code: code.to_string(),
-            field,
-            errors,
-        };
+        let problem = Problem::new(status, self.code(), detail, field, errors);
         let mut response = HttpResponse::build(status);
-        response.content_type("application/problem+json");
+        response.content_type(PROBLEM_JSON);
         match self {
             AppError::Unauthorized(_) => {
                 response.insert_header(("www-authenticate", "Bearer, Participant"));
@@ -208,7 +242,7 @@ mod tests {
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
             response.headers().get("content-type").unwrap(),
-            "application/problem+json"
+            PROBLEM_JSON
         );
         let body = to_bytes(response.into_body()).await.unwrap();
         let json: serde_json::Value = serde_json::from_slice(&body).unwrap();

@@ -109,6 +109,8 @@ pub async fn signup(
     let made = state
         .run(move |c| {
             c.transaction(|c| {
+                // Two first sign-ups at once must not both find the table empty.
+                crate::db::lock_section(c, crate::db::Section::FirstOrganiser)?;
                 if !open && !invited && store::any_organiser(c)? {
                     return Err(AppError::Forbidden(
                         "sign-up is closed: an organiser already signed in adds new organisers"

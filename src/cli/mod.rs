@@ -99,10 +99,15 @@ pub fn main() -> anyhow::Result<()> {
 fn init_tracing() {
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    // One JSON object per line for log collectors; readable text otherwise.
+    let _ = if std::env::var("MATCHTOUR_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().with_current_span(true).try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// Loads the settings, opens the pool and applies pending migrations.

@@ -223,3 +223,24 @@ pub fn ping(conn: &mut Conn) -> DbResult<()> {
     with_conn!(conn, |c| diesel::sql_query("SELECT 1").execute(c))?;
     Ok(())
 }
+
+/// Named critical sections that must hold across server processes, for checks a unique
+/// index cannot express ("is this the first organiser?").
+#[derive(Debug, Clone, Copy)]
+#[repr(i64)]
+pub enum Section {
+    FirstOrganiser = 1,
+}
+
+/// Serialises the current transaction with every other one that takes `section`, until it
+/// ends. On PostgreSQL a transaction-scoped advisory lock; SQLite's `BEGIN IMMEDIATE`
+/// already serialises every writing transaction, so there it is nothing more.
+pub fn lock_section(conn: &mut Conn, section: Section) -> DbResult<()> {
+    use diesel::RunQueryDsl;
+    if let Conn::Pg(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(section as i64)
+            .execute(&mut **c)?;
+    }
+    Ok(())
+}

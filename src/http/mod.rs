@@ -1,17 +1,21 @@
 //! The HTTP surface: the JSON API under `/api/v1`, the OpenAPI document, health probes.
 
 pub mod api;
+mod logging;
 mod openapi;
 mod pages;
 
 use std::sync::Arc;
 
+use actix_web::dev::ServiceResponse;
+use actix_web::http::header;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, HttpResponse};
 
 use crate::auth::rate::RateLimiter;
 use crate::config::Settings;
 use crate::db::{Conn, DbPool};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Problem, PROBLEM_JSON};
 
 /// What every handler may reach.
 #[derive(Clone)]
@@ -90,6 +94,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .service(
                 web::scope("/api/v1")
                     .wrap(actix_web::middleware::from_fn(crate::auth::guard))
+                    .wrap(ErrorHandlers::new().default_handler(framework_problem))
                     .configure(crate::auth::routes::routes)
                     .configure(api::routes),
             )
@@ -98,6 +103,32 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(pages::routes)
             .default_service(web::to(not_found));
     }
+}
+
+/// Rewrites an error actix-web answered itself (a chunked body over the limit, a method the
+/// route lacks) as problem details; our own errors already are, and pass unchanged.
+fn framework_problem<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let already = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if already {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let detail = res.response().error().map(|e| e.to_string());
+    let (req, original) = res.into_parts();
+    let mut response = HttpResponse::build(status)
+        .content_type(PROBLEM_JSON)
+        .json(Problem::from_framework(status, detail));
+    for (name, value) in original.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            response.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
 }
 
 async fn health() -> HttpResponse {
@@ -120,14 +151,14 @@ async fn not_found(req: actix_web::HttpRequest) -> AppResult<HttpResponse> {
 }
 
 /// The HTTP server on an already bound listener, with request logging (each request gets
-/// an id) and graceful shutdown: requests in flight get 30 s to finish.
+/// an id; link tokens are masked) and graceful shutdown: requests in flight get 30 s to finish.
 pub fn server(
     state: AppState,
     listener: std::net::TcpListener,
 ) -> std::io::Result<actix_web::dev::Server> {
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
-            .wrap(tracing_actix_web::TracingLogger::default())
+            .wrap(tracing_actix_web::TracingLogger::<logging::RequestLog>::new())
             .configure(configure(state.clone()))
     })
     .shutdown_timeout(30)

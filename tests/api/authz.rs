@@ -844,3 +844,78 @@ async fn opening_the_link_sets_the_participant_cookie() {
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{problem}");
 }
+
+/// Sends `request` as raw bytes and returns the status and the body of the answer.
+async fn raw_http(base: &str, request: Vec<u8>) -> (u16, String) {
+    let address = base.trim_start_matches("http://").to_string();
+    actix_web::rt::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(address).expect("server reachable");
+        // The server may answer and close before the whole body is written.
+        let _ = stream.write_all(&request);
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer).to_string();
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("a status line");
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    })
+    .await
+    .expect("the raw client ran")
+}
+
+#[actix_web::test]
+async fn a_chunked_body_over_the_limit_gets_413_problem() {
+    let app = TestApp::sqlite().await;
+    let limit = matchtour::config::Settings::load_from(None)
+        .unwrap()
+        .server
+        .max_body_bytes;
+    // No Content-Length announces the size: the limit bites while reading.
+    let chunk = vec![b' '; 64 * 1024];
+    let mut request = format!(
+        "POST /api/v1/events HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        app.token
+    )
+    .into_bytes();
+    for _ in 0..(limit / chunk.len() + 2) {
+        request.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        request.extend_from_slice(&chunk);
+        request.extend_from_slice(b"\r\n");
+    }
+    request.extend_from_slice(b"0\r\n\r\n");
+    let (status, body) = raw_http(&app.base, request).await;
+    assert_eq!(status, 413, "{body}");
+    let json_start = body.find('{').expect("a JSON body");
+    let json_end = body.rfind('}').expect("a JSON body");
+    let problem: serde_json::Value =
+        serde_json::from_str(&body[json_start..=json_end]).expect("problem details");
+    assert_eq!(problem["code"], "payload_too_large");
+    assert_eq!(problem["status"], 413);
+}
+
+#[actix_web::test]
+async fn a_method_the_route_lacks_gets_405_problem() {
+    let app = TestApp::sqlite().await;
+    let response = app
+        .client
+        .patch(app.url("/api/v1/events"))
+        .send()
+        .await
+        .expect("request sent");
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let problem: serde_json::Value = response.json().await.expect("problem details");
+    assert_eq!(problem["code"], "method_not_allowed");
+}

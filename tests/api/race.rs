@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::authz::fixture;
-use crate::support::{TestApp, PG_ENV};
+use crate::support::{postgres_database, TestApp, PG_ENV};
 
 const ATTEMPTS: usize = 200;
 const BOOKERS: usize = 10;
@@ -158,4 +158,42 @@ async fn one_of_200_simultaneous_self_bookings_wins_across_two_processes_on_post
     let (_first, one) = spawn_server(&app.database_url).await;
     let (_second, two) = spawn_server(&app.database_url).await;
     race(&app, &[one, two]).await;
+}
+
+/// The first organiser may sign up without an invitation; after that sign-up is closed. Eight
+/// first sign-ups at once over two processes must still make exactly one organiser.
+#[actix_web::test]
+async fn one_of_simultaneous_first_signups_wins_across_two_processes_on_postgres() {
+    let Some(database) = postgres_database("first sign-up race") else {
+        return;
+    };
+    // The first server migrates; the second finds nothing to apply.
+    let (_first, one) = spawn_server(&database.url).await;
+    let (_second, two) = spawn_server(&database.url).await;
+    let client = reqwest::Client::new();
+    let mut attempts = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let base = if i % 2 == 0 { &one } else { &two };
+        let request = client
+            .post(format!("{base}/api/v1/auth/signup"))
+            .json(&json!({"email": format!("first{i}@example.org"), "name": "First", "password": "correct horse battery staple"}));
+        attempts.spawn(async move {
+            let response = request.send().await.expect("request sent");
+            let status = response.status();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        });
+    }
+    let mut created = 0;
+    while let Some(done) = attempts.join_next().await {
+        let (status, body) = done.expect("attempt finished");
+        match status {
+            StatusCode::CREATED => created += 1,
+            StatusCode::FORBIDDEN => assert_eq!(body["code"], "forbidden", "{body}"),
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(created, 1, "exactly one first organiser");
 }

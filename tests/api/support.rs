@@ -167,18 +167,8 @@ impl TestApp {
 
     /// A server over a new PostgreSQL database, or `None` (said loudly) when no server is configured.
     pub async fn postgres(test: &str) -> Option<TestApp> {
-        let Ok(admin_url) = std::env::var(PG_ENV) else {
-            eprintln!("SKIPPED {test} on PostgreSQL: set {PG_ENV} (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it");
-            return None;
-        };
-        let name = format!("matchtour_test_{}", uuid::Uuid::new_v4().simple());
-        let mut admin =
-            diesel::pg::PgConnection::establish(&admin_url).expect("PostgreSQL admin connection");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .expect("create test database");
-        let url = database_url(&admin_url, &name);
-        Some(Self::start(url, Backend::Postgres { admin_url, name }).await)
+        let database = postgres_database(test)?;
+        Some(Self::start(database.url, database.backend).await)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -264,6 +254,30 @@ fn bearer_client(token: &str) -> reqwest::Client {
 }
 
 /// The `name=value` of cookie `name` among a response's Set-Cookie headers.
+/// A new, empty PostgreSQL database, dropped with this value.
+pub struct PgDatabase {
+    pub url: String,
+    backend: Backend,
+}
+
+/// A new database on the server of [`PG_ENV`], or `None` (said loudly) when it is unset.
+pub fn postgres_database(test: &str) -> Option<PgDatabase> {
+    let Ok(admin_url) = std::env::var(PG_ENV) else {
+        eprintln!("SKIPPED {test} on PostgreSQL: set {PG_ENV} (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it");
+        return None;
+    };
+    let name = format!("matchtour_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin =
+        diesel::pg::PgConnection::establish(&admin_url).expect("PostgreSQL admin connection");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .expect("create test database");
+    Some(PgDatabase {
+        url: database_url(&admin_url, &name),
+        backend: Backend::Postgres { admin_url, name },
+    })
+}
+
 pub fn cookie_named(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all("set-cookie")
