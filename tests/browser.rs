@@ -175,11 +175,18 @@ impl Driver {
 
     /// A new browser with its own profile (cookies are per browser).
     fn browser(&self, profile: &Path) -> Browser {
+        self.browser_with(profile, true)
+    }
+
+    /// A browser that runs the pages' script, or one that does not (the fallbacks).
+    fn browser_with(&self, profile: &Path, script: bool) -> Browser {
         let chromium = program("chromium");
+        let javascript = if script { 1 } else { 2 };
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": chromium,
+                "prefs": {"profile.managed_default_content_settings.javascript": javascript},
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                     "--no-first-run", "--disable-background-networking",
@@ -616,6 +623,17 @@ fn the_solver_shows_its_progress_while_it_runs() {
     assert!(organiser
         .text("table.grid")
         .contains(&access.shanghai_participant));
+
+    // Without script the page reloads itself until the run is over, then shows the draft.
+    let plain = driver.browser_with(&profiles.path().join("no-script"), false);
+    plain.sign_in_as_organiser(base, access.organiser_email, &access.organiser_password);
+    plain.goto(&format!("{base}/events/{event}/schedule?version=1"));
+    plain.click("#run-solver");
+    // The <noscript> note shows: this browser really runs no script.
+    let note = plain.text("#solver-progress");
+    assert!(note.contains("reloads itself"), "{note}");
+    plain.wait_for_url("done=solved_ok");
+    assert!(plain.text(".versions").contains("Version 2"));
 }
 
 const PARTICIPANTS_CSV: &str =
