@@ -19,6 +19,8 @@ use base64::Engine;
 use matchtour::config::{MailTransportKind, Settings};
 use matchtour::db::DbPool;
 use matchtour::http::{server, AppState};
+use matchtour::mail::RenderedMail;
+use matchtour::outbox::{Worker, WorkerConfig};
 use serde_json::{json, Value};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -48,6 +50,9 @@ fn program(name: &str) -> PathBuf {
 /// The app on a free port over a fresh SQLite file, served from its own thread.
 struct App {
     base: String,
+    /// The app's database and settings, for the outbox worker that sends the mail.
+    pool: DbPool,
+    settings: Settings,
     _dir: tempfile::TempDir,
 }
 
@@ -64,19 +69,63 @@ fn start_app() -> App {
     pool.migrate().expect("migrations apply");
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
     let port = listener.local_addr().expect("bound").port();
+    let base = format!("http://127.0.0.1:{port}");
+    settings.server.public_url = base.clone();
+    let (app_pool, app_settings) = (pool.clone(), settings.clone());
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let srv = server(AppState::new(pool, settings), listener).expect("server starts");
+            let srv =
+                server(AppState::new(app_pool, app_settings), listener).expect("server starts");
             tx.send(()).expect("test waits");
             srv.await
         })
     });
     rx.recv_timeout(WAIT).expect("server started");
     App {
-        base: format!("http://127.0.0.1:{port}"),
+        base,
+        pool,
+        settings,
         _dir: dir,
     }
+}
+
+impl App {
+    /// Sends the mail waiting in the outbox through the memory transport, as the worker
+    /// would, and returns it.
+    fn send_mail(&self) -> Vec<RenderedMail> {
+        let worker =
+            Worker::from_settings(self.pool.clone(), &self.settings, WorkerConfig::default())
+                .expect("a memory mailer");
+        actix_web::rt::System::new()
+            .block_on(worker.drain())
+            .expect("the outbox drains");
+        worker.mailer().memory().expect("memory transport").take()
+    }
+}
+
+/// The text of a mail with its quoted-printable and base64 parts decoded, for searching.
+fn mail_text(mail: &RenderedMail) -> String {
+    let raw = String::from_utf8_lossy(&mail.bytes).replace("=\r\n", "");
+    let mut text = raw.replace("=3D", "=");
+    let b64 = base64::engine::general_purpose::STANDARD;
+    for block in raw.split("\r\n\r\n").skip(1) {
+        let body: String = block.lines().take_while(|l| !l.starts_with("--")).collect();
+        if let Ok(bytes) = b64.decode(body.trim()) {
+            text.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    text
+}
+
+/// The first address in `text` that starts with `prefix`.
+fn link_in(text: &str, prefix: &str) -> Option<String> {
+    let start = text.find(prefix)?;
+    let link: String = text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '<' | '>' | ')'))
+        .collect();
+    Some(link)
 }
 
 /// chromedriver on a free port; killed when dropped.
@@ -126,11 +175,18 @@ impl Driver {
 
     /// A new browser with its own profile (cookies are per browser).
     fn browser(&self, profile: &Path) -> Browser {
+        self.browser_with(profile, true)
+    }
+
+    /// A browser that runs the pages' script, or one that does not (the fallbacks).
+    fn browser_with(&self, profile: &Path, script: bool) -> Browser {
         let chromium = program("chromium");
+        let javascript = if script { 1 } else { 2 };
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": chromium,
+                "prefs": {"profile.managed_default_content_settings.javascript": javascript},
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                     "--no-first-run", "--disable-background-networking",
@@ -179,10 +235,15 @@ impl Drop for Browser {
     }
 }
 
-/// An organiser's session on the app: signs up, logs in; returns (session token, CSRF token).
+const ORGANISER_EMAIL: &str = "organiser@example.org";
+const ORGANISER_PASSWORD: &str = "correct horse battery";
+
+/// An organiser's account and an API session of it: signs up, logs in; returns (session
+/// token, CSRF token). The browser signs in through the page's form.
 fn organiser_session(base: &str) -> (String, String) {
     let http = reqwest::blocking::Client::new();
-    let account = json!({"email": "organiser@example.org", "name": "Organiser", "password": "correct horse battery"});
+    let account =
+        json!({"email": ORGANISER_EMAIL, "name": "Organiser", "password": ORGANISER_PASSWORD});
     let status = http
         .post(format!("{base}/api/v1/auth/signup"))
         .json(&account)
@@ -226,13 +287,11 @@ fn participant_token(base: &str, (session, csrf): &(String, String), participant
 }
 
 impl Browser {
-    /// Signs the browser in by giving it the cookie the login or link would have set.
-    fn sign_in(&self, base: &str, cookie: &str, value: &str) {
-        self.goto(&format!("{base}/health"));
-        self.post(
-            "/cookie",
-            json!({"cookie": {"name": cookie, "value": value, "path": "/"}}),
-        );
+    /// Opens a participant's personal link (`/api/v1/auth/participant/{token}`), which sets
+    /// the participant's cookie and leads on to their page.
+    fn open_link(&self, base: &str, token: &str) {
+        self.goto(&format!("{base}/api/v1/auth/participant/{token}"));
+        self.wait_for_url("/events/");
     }
 
     /// One WebDriver command; `Err` carries the WebDriver error code and message.
@@ -454,6 +513,129 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Signs in at /signin with the organiser's e-mail address and password.
+    fn sign_in_as_organiser(&self, base: &str, email: &str, password: &str) {
+        self.goto(&format!("{base}/signin?lang=en"));
+        self.type_into("#signin-email", email);
+        self.type_into("#signin-password", password);
+        self.click("form[action='/signin'] button[type=submit]");
+        self.wait_for_text("h1", "Your events");
+    }
+}
+
+#[test]
+fn the_solver_shows_its_progress_while_it_runs() {
+    let app = start_app();
+    // The demo tour (37 participants): big enough that the search uses its time.
+    let (event, access) = {
+        let mut conn = app.pool.get().expect("a connection");
+        let event = matchtour::cli::demo::seed(&mut conn).expect("the demo event");
+        let access = matchtour::cli::demo::access(&mut conn, event.id).expect("demo access");
+        (event.id, access)
+    };
+    let driver = Driver::start();
+    let profiles = tempfile::tempdir().expect("profile dir");
+    let organiser = driver.browser(&profiles.path().join("organiser"));
+    let base = &app.base;
+    organiser.sign_in_as_organiser(base, access.organiser_email, &access.organiser_password);
+    // One room and three of the four mornings taken by a plenary: not every meeting fits,
+    // so the search cannot stop early at a perfect plan and uses its time.
+    organiser.goto(&format!("{base}/events/{event}?lang=en"));
+    organiser.type_into("#rooms-rooms", "1");
+    organiser.click("form[action$='/rooms'] button");
+    organiser.wait_for_url("done=saved");
+    for date in ["2021-03-25", "2021-03-26", "2021-03-29"] {
+        organiser.goto(&format!("{base}/events/{event}"));
+        organiser.run(
+            "document.getElementById('session-date').value = arguments[0];
+             document.getElementById('session-kind').value = 'plenary';",
+            json!([date]),
+        );
+        organiser.type_into("#session-title", "Plenary");
+        organiser.set_value("#session-start", "08:30");
+        organiser.set_value("#session-end", "12:30");
+        organiser.click("form[action$='/sessions'] button[type=submit]");
+        organiser.wait_for_url("done=saved");
+    }
+    organiser.goto(&format!("{base}/events/{event}/schedule"));
+    organiser.run(
+        "document.querySelector('input[name=seconds]').value = '6';",
+        json!([]),
+    );
+    organiser.click("#run-solver");
+    organiser.find("#solver-progress progress");
+    assert!(organiser.text("#progress-title").contains("working"));
+    assert_eq!(
+        organiser.run(
+            "return document.getElementById('run-solver').disabled;",
+            json!([])
+        ),
+        true,
+        "one run at a time"
+    );
+    // The polled numbers move while the search runs.
+    let iterations = || {
+        organiser
+            .text("[data-field=iterations]")
+            .parse::<u64>()
+            .unwrap_or(0)
+    };
+    let deadline = Instant::now() + WAIT;
+    while iterations() == 0 {
+        assert!(Instant::now() < deadline, "no iterations reported");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let bar = organiser
+        .run(
+            "return document.getElementById('solver-bar').value;",
+            json!([]),
+        )
+        .as_f64()
+        .unwrap_or(0.0);
+    assert!(bar > 0.0 && bar <= 6.0, "seconds on the bar: {bar}");
+    organiser.screenshot("organiser-solver-progress");
+    // The same progress, as JSON, for the organiser's session only.
+    let cookie = organiser.get("/cookie/matchtour_session");
+    let progress: Value = reqwest::blocking::Client::new()
+        .get(format!("{base}/events/{event}/schedule/progress"))
+        .header(
+            "cookie",
+            format!(
+                "matchtour_session={}",
+                cookie["value"].as_str().unwrap_or("")
+            ),
+        )
+        .send()
+        .and_then(|r| r.json())
+        .expect("progress as JSON");
+    assert_eq!(progress["progress"]["limit_seconds"], 6.0, "{progress}");
+    let anonymous = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(format!("{base}/events/{event}/schedule/progress"))
+        .send()
+        .expect("an answer");
+    assert_eq!(anonymous.status(), 303, "strangers are sent to sign in");
+    // When the time is up the page shows the draft.
+    organiser.wait_for_url("done=solved_ok");
+    assert!(organiser
+        .text("table.grid")
+        .contains(&access.shanghai_participant));
+
+    // Without script the page reloads itself until the run is over, then shows the draft.
+    let plain = driver.browser_with(&profiles.path().join("no-script"), false);
+    plain.sign_in_as_organiser(base, access.organiser_email, &access.organiser_password);
+    plain.goto(&format!("{base}/events/{event}/schedule?version=1"));
+    plain.click("#run-solver");
+    // The <noscript> note shows: this browser really runs no script.
+    let note = plain.text("#solver-progress");
+    assert!(note.contains("reloads itself"), "{note}");
+    plain.wait_for_url("done=solved_ok");
+    assert!(plain.text(".versions").contains("Version 2"));
+}
+
 const PARTICIPANTS_CSV: &str =
     "name,email,organisation,side,time_zone,languages,comfort_from,comfort_to
 Anna Schmidt,anna@example.de,Charité,DE,Europe/Berlin,de en,08:00,18:00
@@ -477,17 +659,22 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     let organiser = driver.browser(&profiles.path().join("organiser"));
     let base = &app.base;
     let session = organiser_session(base);
-    organiser.sign_in(base, "matchtour_session", &session.0);
 
-    // -- the organiser builds a small event --
+    // -- the organiser signs in through the form and builds a small event --
     organiser.goto(&format!("{base}/events?lang=en"));
+    organiser.wait_for_url("/signin");
+    organiser.type_into("#signin-email", ORGANISER_EMAIL);
+    organiser.type_into("#signin-password", ORGANISER_PASSWORD);
+    organiser.click("form[action='/signin'] button[type=submit]");
+    organiser.wait_for_text("h1", "Your events");
     // The first Tab reaches the skip link: keyboard users need not pass the header.
     organiser.press_tab();
     let focused = organiser.run("return document.activeElement.className;", json!([]));
     assert_eq!(focused, "skip");
     organiser.type_into("#name", "Sino-German Health Innovation Tour");
-    organiser.set_value("#start_date", "2030-03-25");
-    organiser.set_value("#end_date", "2030-03-26");
+    // The second day is the night Europe's clocks go forward (31 March 2030).
+    organiser.set_value("#start_date", "2030-03-30");
+    organiser.set_value("#end_date", "2030-03-31");
     organiser.click("#allow_self_booking");
     organiser.click("form[action='/events'] button[type=submit]");
     organiser.wait_for_url("/events/1");
@@ -496,6 +683,95 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     organiser.click("form[action$='/windows'] button");
     let windows = organiser.wait_for_text("main", "6 slots");
     assert!(windows.contains("09:00–11:00 CET"), "{windows}");
+
+    // The builder: every input has a label.
+    let unlabelled = organiser.run(
+        "return Array.from(document.querySelectorAll('main form input:not([type=hidden]), main form select, main form textarea'))
+           .filter(e => e.labels.length === 0).map(e => e.id || e.name);",
+        json!([]),
+    );
+    assert_eq!(unlabelled, json!([]), "inputs without a label");
+    // A session ending before it starts: a message under the end, nothing stored.
+    organiser.type_into("#session-title", "Opening plenary");
+    organiser.set_value("#session-start", "10:00");
+    organiser.set_value("#session-end", "09:00");
+    organiser.click("form[action$='/sessions'] button[type=submit]");
+    let message = organiser.wait_for_text("#session-end-error", "after the start");
+    assert_eq!(message, "The end must be after the start.");
+    assert_eq!(
+        organiser.run(
+            "return document.getElementById('session-title').value;",
+            json!([])
+        ),
+        "Opening plenary",
+        "what was typed is kept"
+    );
+    assert!(organiser.body().contains("No sessions yet."));
+    // 02:30 on the night the clocks go forward does not exist in Berlin: said in German.
+    organiser.goto(&format!("{base}/events/1?lang=de"));
+    organiser.run(
+        "document.getElementById('session-date').value = '2030-03-31';",
+        json!([]),
+    );
+    organiser.type_into("#session-title", "Frühstück");
+    organiser.set_value("#session-start", "02:30");
+    organiser.set_value("#session-end", "03:30");
+    organiser.click("form[action$='/sessions'] button[type=submit]");
+    let message = organiser.wait_for_text("#session-start-error", "Sommerzeit");
+    assert!(message.starts_with("Diese Uhrzeit gibt es"), "{message}");
+    organiser.goto(&format!("{base}/events/1?lang=en"));
+    organiser.type_into("#session-title", "Opening plenary");
+    organiser.run(
+        "document.getElementById('session-kind').value = 'plenary';",
+        json!([]),
+    );
+    organiser.set_value("#session-start", "08:00");
+    organiser.set_value("#session-end", "08:30");
+    organiser.type_into("#session-video_link", "https://meet.example.org/opening");
+    organiser.type_into("#session-capacity", "40");
+    organiser.click("form[action$='/sessions'] button[type=submit]");
+    organiser.wait_for_url("done=saved");
+    let sessions = organiser.text(".day");
+    assert!(
+        sessions.contains("Opening plenary") && sessions.contains("08:00–08:30 CET"),
+        "{sessions}"
+    );
+    organiser.type_into("#rooms-rooms", "2");
+    organiser.click("form[action$='/rooms'] button");
+    organiser.wait_for_url("done=saved");
+    assert_eq!(
+        organiser.run(
+            "return document.getElementById('rooms-rooms').value;",
+            json!([])
+        ),
+        "2"
+    );
+    // An interpreter with a word for a language code: a message under the languages.
+    organiser.type_into("#interpreter-name", "Li Na");
+    organiser.type_into("#interpreter-time_zone", "Asia/Shanghai");
+    organiser.type_into("#interpreter-languages", "deutsch zh");
+    organiser.click("form[action$='/interpreters'] button");
+    organiser.wait_for_text("#interpreter-languages-error", "Unknown language");
+    assert!(organiser.body().contains("No interpreters yet."));
+    organiser.type_into("#interpreter-languages", "de zh en");
+    organiser.set_value("#interpreter-available_from", "08:00");
+    organiser.set_value("#interpreter-available_to", "20:00");
+    organiser.click("form[action$='/interpreters'] button");
+    organiser.wait_for_url("done=saved");
+    let interpreters = organiser.text("#interpreter + ul");
+    assert!(
+        interpreters.contains("Li Na") && interpreters.contains("de, zh, en"),
+        "{interpreters}"
+    );
+    organiser.full_page_screenshot("organiser-builder");
+    // The builder fits a phone's width.
+    organiser.resize(390, 844);
+    let overflow = organiser.run(
+        "return document.documentElement.scrollWidth > window.innerWidth;",
+        json!([]),
+    );
+    assert_eq!(overflow, false, "the event page fits a phone's width");
+    organiser.resize(1280, 900);
 
     // A mistake in a spreadsheet is a message in the page, not an error page.
     organiser.goto(&format!("{base}/events/1/participants"));
@@ -520,16 +796,50 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     organiser.wait_for_text(".notice.ok", "Imported rows: 3");
     organiser.screenshot("organiser-requests");
 
-    // Golden hours beside the windows, now that comfort hours are known.
+    // Golden hours beside the windows, now that comfort hours are known: the same windows
+    // the API computes.
     organiser.goto(&format!("{base}/events/1"));
     let golden = organiser.text(".golden");
     assert!(golden.contains("Beijing"), "{golden}");
+    let api: Value = reqwest::blocking::Client::new()
+        .get(format!("{base}/api/v1/events/1/golden-hours"))
+        .header("cookie", format!("matchtour_session={}", session.0))
+        .send()
+        .and_then(|r| r.json())
+        .expect("golden hours from the API");
+    let api_windows: Vec<String> = api["days"]
+        .as_array()
+        .expect("days")
+        .iter()
+        .flat_map(|d| d["windows"].as_array().cloned().unwrap_or_default())
+        .map(|w| {
+            format!(
+                "{}–{}",
+                w["from"].as_str().unwrap_or(""),
+                w["to"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    let page_windows = organiser.run(
+        "return Array.from(document.querySelectorAll('.golden li .time')).map(t => t.innerText.slice(0, 11));",
+        json!([]),
+    );
+    assert!(!api_windows.is_empty(), "{api}");
+    assert_eq!(
+        page_windows,
+        json!(api_windows),
+        "the page shows the API's golden hours"
+    );
     organiser.screenshot("organiser-event");
 
     // -- solve, look, check a move, publish --
     organiser.goto(&format!("{base}/events/1/schedule"));
+    // The solver runs in the background; the page follows it to the draft (a run long
+    // enough to watch is `the_solver_shows_its_progress_while_it_runs`).
     organiser.click("#run-solver");
     organiser.wait_for_url("done=solved_ok");
+    let solved = organiser.text(".notice.ok");
+    assert!(solved.contains("new draft"), "{solved}");
     let grid = organiser.text("table.grid");
     assert!(grid.contains("Anna Schmidt"), "{grid}");
     // Both local times on a meeting cell, the row participant's first.
@@ -564,15 +874,27 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     organiser.click("#publish");
     organiser.wait_for_url("done=published_ok");
     assert!(organiser.text(".versions").contains("published"));
+    // Publishing sent each participant their itinerary with a link to their page.
+    let mail = app.send_mail();
     organiser.goto(&format!("{base}/events?lang=zh"));
     organiser.wait_for_text("h1", "您的活动");
     organiser.screenshot("organiser-events-zh");
 
     // -- a participant in Shanghai: itinerary in Beijing time first --
-    let chen_page = format!("{base}/events/1/participants/{chen}");
+    let chen_mail = mail
+        .iter()
+        .find(|m| m.to.iter().any(|t| t == "chen@example.cn"))
+        .expect("a mail to Chen Wei");
+    let chen_page = link_in(
+        &mail_text(chen_mail),
+        &format!("{base}/events/1/participants/"),
+    )
+    .expect("a link to the participant's page in the mail");
+    assert_eq!(chen_page, format!("{base}/events/1/participants/{chen}"));
     let chen_browser = driver.browser(&profiles.path().join("chen"));
     let chen_token = participant_token(base, &session, chen);
-    chen_browser.sign_in(base, "matchtour_participant", &chen_token);
+    // The page behind the mail's link needs the personal link opened once in the browser.
+    chen_browser.open_link(base, &chen_token);
     chen_browser.goto(&format!("{chen_page}?lang=en"));
     let first = chen_browser.text(".itinerary li .time");
     let beijing = first.find("Beijing").expect("Beijing time shown");
@@ -602,11 +924,7 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     ));
     chen_browser.wait_for_url("done=request_sent");
     let dai_browser = driver.browser(&profiles.path().join("dai"));
-    dai_browser.sign_in(
-        base,
-        "matchtour_participant",
-        &participant_token(base, &session, dai),
-    );
+    dai_browser.open_link(base, &participant_token(base, &session, dai));
     dai_browser.goto(&format!("{base}/events/1/participants/{dai}?lang=en"));
     dai_browser.click(&format!(
         "form[action$='/request'] input[value='{emil}'] ~ button"
@@ -615,11 +933,7 @@ fn organisers_and_participants_use_the_pages_in_a_real_browser() {
     // Emil answers: accepts Chen, declines Dai (who may still book: a declined request
     // is not live, so Dai asks again below).
     let emil_browser = driver.browser(&profiles.path().join("emil"));
-    emil_browser.sign_in(
-        base,
-        "matchtour_participant",
-        &participant_token(base, &session, emil),
-    );
+    emil_browser.open_link(base, &participant_token(base, &session, emil));
     emil_browser.goto(&format!("{base}/events/1/participants/{emil}?lang=en"));
     emil_browser.click("button[aria-label='Accept: Chen Wei']");
     emil_browser.wait_for_url("done=answered");

@@ -394,6 +394,11 @@ pub fn solve(
     input: &SolveInput,
     default_seconds: f64,
 ) -> AppResult<schedule::Schedule> {
+    solve_with_progress(conn, event_id, input, default_seconds, &mut |_| {})
+}
+
+/// The search time `input` asks for (else `default_seconds`), if it is allowed.
+pub fn time_limit(input: &SolveInput, default_seconds: f64) -> AppResult<f64> {
     let seconds = input.time_limit_seconds.unwrap_or(default_seconds);
     if !(0.1..=300.0).contains(&seconds) {
         return Err(AppError::invalid(
@@ -401,6 +406,19 @@ pub fn solve(
             "must be between 0.1 and 300 seconds",
         ));
     }
+    Ok(seconds)
+}
+
+/// [`solve`], reporting the search's progress (after the construction and every round) to
+/// `progress`: the pages show it while the solver runs in the background.
+pub fn solve_with_progress(
+    conn: &mut Conn,
+    event_id: i64,
+    input: &SolveInput,
+    default_seconds: f64,
+    progress: &mut dyn FnMut(&solver::Progress),
+) -> AppResult<schedule::Schedule> {
+    let seconds = time_limit(input, default_seconds)?;
     let planning = build(conn, event_id)?;
     let started = Instant::now();
     let options = solver::Options {
@@ -409,7 +427,7 @@ pub fn solve(
         deadline: Some(started + Duration::from_secs_f64(seconds)),
         threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
     };
-    let solution = solver::solve(&planning.problem, &options, &mut |_| {})
+    let solution = solver::solve(&planning.problem, &options, progress)
         .map_err(|e| AppError::Internal(format!("solver input: {e}")))?;
     let elapsed = started.elapsed().as_secs_f64();
 

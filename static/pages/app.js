@@ -54,6 +54,30 @@
     move.elements.start.addEventListener("change", check);
   }
 
+  // A background solver run: poll its progress, then show the draft it made.
+  var progress = document.getElementById("solver-progress");
+  if (progress) {
+    var bar = document.getElementById("solver-bar");
+    var field = function (name) { return progress.querySelector("[data-field=" + name + "]"); };
+    var poll = function () {
+      fetch(progress.getAttribute("data-progress"), { headers: { accept: "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (res) {
+          var p = res.progress;
+          if (p) {
+            bar.value = Math.min(p.seconds, p.limit_seconds);
+            field("seconds").textContent = p.seconds;
+            field("iterations").textContent = p.iterations;
+            field("score").textContent = p.score === null ? "—" : p.score;
+          }
+          if (res.running) setTimeout(poll, 400);
+          else window.location.assign(res.next);
+        })
+        .catch(function () { setTimeout(poll, 1000); });
+    };
+    poll();
+  }
+
   // After a post, bring the message into view and to the screen reader.
   var notice = document.getElementById("notice");
   if (notice) notice.focus();

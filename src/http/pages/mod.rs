@@ -12,7 +12,9 @@
 //! Access control: `page_guard` runs the API's checks ([`crate::auth::admit`]) around the
 //! organiser's and the participant's scope in [`routes`], and shows a refusal as a page.
 
+mod builder;
 mod i18n;
+mod jobs;
 mod organiser;
 mod participant;
 mod signin;
@@ -227,7 +229,8 @@ impl Notice {
             web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
                 .ok()?;
         let key = q.get("done")?;
-        const DONE: [&str; 8] = [
+        const DONE: [&str; 9] = [
+            "saved",
             "profile_saved",
             "solved_ok",
             "published_ok",

@@ -11,26 +11,25 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::view::{self, local_range, range};
-use super::{error_page, i18n, render, see_other, status_of, Lang, Notice};
+use super::{builder, error_page, i18n, jobs, render, see_other, status_of, Lang, Notice};
 use crate::auth::Principal;
 use crate::db::Conn;
 use crate::domain::{BookingSource, EventKind};
 use crate::error::{AppError, AppResult};
 use crate::http::AppState;
 use crate::service::events::{self, Event, EventInput};
+use crate::service::golden;
 use crate::service::participants::{self, Participant};
-use crate::service::planning::{self, SolveInput, SolveSummary};
+use crate::service::planning::{SolveInput, SolveSummary};
 use crate::service::programme::{self, Slot, WindowInput};
 use crate::service::schedule::{self, Booking, BookingInput};
 use crate::service::{groups, import, organisations, requests};
-use crate::tz::{
-    format_date, golden_hours, utc_to_local, zone_label, GoldenHoursInput, GoldenParticipant,
-    Locale, Zone,
-};
+use crate::tz::{format_date, utc_to_local, zone_label, Locale, Zone};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     // A form's address opened in the address bar leads to its page (`back_to_page`).
     cfg.service(web::resource("").get(events_page).post(create_event))
+        .configure(builder::routes)
         .service(web::resource("/{event_id}").get(event_page))
         .service(
             web::resource("/{event_id}/windows")
@@ -50,6 +49,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/{event_id}/requests").get(requests_page))
         .service(web::resource("/{event_id}/schedule").get(schedule_page))
+        .service(web::resource("/{event_id}/schedule/progress").get(solve_progress))
         .service(
             web::resource("/{event_id}/schedule/solve")
                 .post(solve)
@@ -70,7 +70,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The page a form's address belongs to, for a GET of that address.
-async fn back_to_page(req: HttpRequest) -> HttpResponse {
+pub async fn back_to_page(req: HttpRequest) -> HttpResponse {
     let id = req.match_info().get("event_id").unwrap_or_default();
     let path = req.path();
     let page = if path.contains("/import/participants") {
@@ -314,27 +314,28 @@ fn nav(event: &Event, current: &str) -> minijinja::Value {
 }
 
 fn event_context(c: &mut Conn, event_id: i64, locale: Locale) -> AppResult<minijinja::Value> {
+    event_context_with(c, event_id, locale, builder::Forms::default())
+}
+
+/// The event page, with the builder's forms as `forms` has them (values typed, messages).
+pub fn event_context_with(
+    c: &mut Conn,
+    event_id: i64,
+    locale: Locale,
+    forms: builder::Forms,
+) -> AppResult<minijinja::Value> {
     let event = events::get(c, event_id)?;
     let ez = zone(&event.time_zone)?;
     let people = all_participants(c, event_id)?;
     let second = other_zone(ez, &people);
     let sessions = programme::list_sessions(c, event_id)?;
     let windows = programme::list_windows(c, event_id)?;
-    let comfort: Vec<GoldenParticipant> = people
-        .iter()
-        .filter_map(|p| {
-            Some(GoldenParticipant {
-                zone: Zone::parse(&p.time_zone).ok()?,
-                comfort: p.comfort?,
-                side: p.side.clone(),
-            })
-        })
-        .collect();
-    let golden = golden_for_sides(
-        &event.days.iter().map(|d| d.date).collect::<Vec<_>>(),
-        ez,
-        comfort,
-    )?;
+    // The API's golden hours (`service::golden`), so the page and the API agree.
+    let golden = if people.is_empty() {
+        Vec::new()
+    } else {
+        shared_golden(c, event_id)?
+    };
     let days: Vec<minijinja::Value> = event
         .days
         .iter()
@@ -344,8 +345,9 @@ fn event_context(c: &mut Conn, event_id: i64, locale: Locale) -> AppResult<minij
                 .filter(|s| s.date == d.date)
                 .map(|s| {
                     context! {
+                        id => s.id,
                         title => s.title,
-                        kind => s.kind.as_str(),
+                        kind => i18n::word(locale, &format!("session_kind_{}", s.kind.as_str())),
                         time => range(s.starts_at, s.ends_at, ez, second, locale),
                     }
                 })
@@ -367,7 +369,7 @@ fn event_context(c: &mut Conn, event_id: i64, locale: Locale) -> AppResult<minij
                 .map(|g| {
                     context! {
                         time => range(g.start, g.end, ez, second, locale),
-                        sides => g.sides.iter().map(|(side, n, total)| format!("{side} {n}/{total}")).collect::<Vec<_>>().join(" · "),
+                        sides => g.sides.iter().map(|(side, c)| format!("{side} {}/{}", c.comfortable, c.total)).collect::<Vec<_>>().join(" · "),
                     }
                 })
                 .collect();
@@ -380,6 +382,7 @@ fn event_context(c: &mut Conn, event_id: i64, locale: Locale) -> AppResult<minij
             }
         })
         .collect();
+    let builder = builder::context(c, &event, locale, forms)?;
     Ok(context! {
         page_path => format!("/events/{event_id}"),
         nav => nav(&event, "event"),
@@ -393,6 +396,7 @@ fn event_context(c: &mut Conn, event_id: i64, locale: Locale) -> AppResult<minij
         },
         days => days,
         has_comfort => !golden.is_empty(),
+        ..builder
     })
 }
 
@@ -456,73 +460,30 @@ async fn add_window(
     }
 }
 
-/// A time when enough of every side is within their comfort hours.
+/// A golden window of the event, from the one computation the API uses too.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SharedGolden {
     pub date: NaiveDate,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
-    /// (side, fewest comfortable in the side's own golden window, side total)
-    pub sides: Vec<(String, usize, usize)>,
+    pub sides: std::collections::BTreeMap<String, golden::SideComfort>,
 }
 
-/// Golden hours that suit both (all) sides: each side's own golden hours (60 % of the side
-/// comfortable), intersected. One share over everyone would let the larger side's office
-/// hours pass for golden hours while the other side sleeps.
-fn golden_for_sides(
-    days: &[NaiveDate],
-    organiser_zone: Zone,
-    people: Vec<GoldenParticipant>,
-) -> AppResult<Vec<SharedGolden>> {
-    // Without anyone's comfort hours every hour would qualify, which says nothing.
-    if people.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut sides: std::collections::BTreeMap<String, Vec<GoldenParticipant>> = Default::default();
-    for p in people {
-        sides.entry(p.side.clone()).or_default().push(p);
-    }
-    let mut shared: Option<Vec<SharedGolden>> = None;
-    for (side, participants) in sides {
-        let own = golden_hours(&GoldenHoursInput {
-            days: days.to_vec(),
-            organiser_zone,
-            participants,
-            share: 0.6,
-            step_minutes: 15,
-            daytime: None,
-        })
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-        let own: Vec<SharedGolden> = own
-            .iter()
-            .flat_map(|d| {
-                d.windows.iter().map(|w| SharedGolden {
-                    date: d.date,
-                    start: w.start_utc,
-                    end: w.end_utc,
-                    sides: vec![(side.clone(), w.comfortable, w.total)],
-                })
+/// The event's golden hours with the API's defaults (`GET .../golden-hours`).
+fn shared_golden(c: &mut Conn, event_id: i64) -> AppResult<Vec<SharedGolden>> {
+    let hours = golden::for_event(c, event_id, &golden::GoldenQuery::default())?;
+    Ok(hours
+        .days
+        .into_iter()
+        .flat_map(|d| {
+            d.windows.into_iter().map(move |w| SharedGolden {
+                date: d.date,
+                start: w.start_utc,
+                end: w.end_utc,
+                sides: w.sides,
             })
-            .collect();
-        shared = Some(match shared {
-            None => own,
-            Some(before) => before
-                .iter()
-                .flat_map(|a| {
-                    own.iter().filter_map(move |b| {
-                        let (start, end) = (a.start.max(b.start), a.end.min(b.end));
-                        (a.date == b.date && start < end).then(|| SharedGolden {
-                            date: a.date,
-                            start,
-                            end,
-                            sides: a.sides.iter().chain(&b.sides).cloned().collect(),
-                        })
-                    })
-                })
-                .collect(),
-        });
-    }
-    Ok(shared.unwrap_or_default())
+        })
+        .collect())
 }
 
 // ---- participants and imports ----
@@ -738,6 +699,7 @@ fn schedule_context(
     version: Option<i64>,
     locale: Locale,
     solve_seconds: f64,
+    running: Option<jobs::Progress>,
 ) -> AppResult<minijinja::Value> {
     let event = events::get(c, event_id)?;
     let ez = zone(&event.time_zone)?;
@@ -765,7 +727,7 @@ fn schedule_context(
     let nav = nav(&event, "schedule");
     let Some(chosen) = chosen else {
         return Ok(
-            context! { nav => nav, versions => version_rows, solve_seconds => solve_seconds },
+            context! { nav => nav, versions => version_rows, solve_seconds => solve_seconds, running => running },
         );
     };
     let people = all_participants(c, event_id)?;
@@ -882,6 +844,7 @@ fn schedule_context(
         nav => nav,
         versions => version_rows,
         solve_seconds => solve_seconds,
+        running => running,
         version => context! {
             id => chosen.id,
             number => chosen.number,
@@ -908,6 +871,7 @@ async fn show_schedule(
     notice: Option<Notice>,
 ) -> HttpResponse {
     let seconds = state.settings.solver.time_limit_seconds;
+    let running = jobs::progress(state, event_id).filter(|p| p.running);
     page(
         req,
         lang,
@@ -915,7 +879,7 @@ async fn show_schedule(
         "schedule.html",
         status,
         notice,
-        move |c| schedule_context(c, event_id, version, lang.locale, seconds),
+        move |c| schedule_context(c, event_id, version, lang.locale, seconds, running),
     )
     .await
 }
@@ -926,8 +890,24 @@ async fn schedule_page(req: HttpRequest, lang: Lang, state: Data<AppState>) -> H
         Err(e) => return error_page(&req, lang, &e),
     };
     let version = query(&req).get("version").and_then(|v| v.parse().ok());
-    let notice = Notice::done(&req, lang);
-    show_schedule(&req, lang, &state, id, version, StatusCode::OK, notice).await
+    let mut notice = Notice::done(&req, lang);
+    let mut status = StatusCode::OK;
+    // A background run that ended since the last look: its draft, or why there is none.
+    match jobs::take_finished(&state, id) {
+        // The address names the draft, as when the script follows the run to its end.
+        Some(Ok(created)) if version.is_none() => {
+            return see_other(&format!(
+                "/events/{id}/schedule?version={created}&done=solved_ok"
+            ));
+        }
+        Some(Ok(_)) => {}
+        Some(Err(e)) => {
+            status = status_of(&e);
+            notice = Some(Notice::from_error(&e, lang.locale));
+        }
+        None => {}
+    }
+    show_schedule(&req, lang, &state, id, version, status, notice).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -946,7 +926,6 @@ async fn solve(
         Ok(id) => id,
         Err(e) => return error_page(&req, lang, &e),
     };
-    let default_seconds = state.settings.solver.time_limit_seconds;
     let input = match form.seconds.trim() {
         "" => Ok(SolveInput::default()),
         text => text
@@ -957,24 +936,33 @@ async fn solve(
             })
             .map_err(|_| AppError::invalid("time_limit_seconds", "enter a number of seconds")),
     };
-    let solved = match input {
-        Ok(input) => {
-            state
-                .run(move |c| planning::solve(c, id, &input, default_seconds))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match solved {
-        Ok(s) => see_other(&format!(
-            "/events/{id}/schedule?version={}&done=solved_ok",
-            s.version.id
-        )),
+    match input.and_then(|input| jobs::start(&state, id, input)) {
+        // The schedule page shows the run's progress, then its result.
+        Ok(()) => see_other(&format!("/events/{id}/schedule")),
         Err(e) => {
             let notice = Some(Notice::from_error(&e, lang.locale));
             show_schedule(&req, lang, &state, id, None, status_of(&e), notice).await
         }
     }
+}
+
+/// `GET .../schedule/progress`: the background run as JSON, and where to go when it is over.
+async fn solve_progress(req: HttpRequest, state: Data<AppState>) -> HttpResponse {
+    let Ok(id) = path_id(&req, "event_id") else {
+        return HttpResponse::NotFound().json(serde_json::json!({"running": false}));
+    };
+    let progress = jobs::progress(&state, id);
+    let next = match jobs::finished_version(&state, id) {
+        Some(Some(version)) => format!("/events/{id}/schedule?version={version}&done=solved_ok"),
+        _ => format!("/events/{id}/schedule"),
+    };
+    HttpResponse::Ok()
+        .insert_header(("cache-control", "no-store"))
+        .json(serde_json::json!({
+            "running": progress.as_ref().is_some_and(|p| p.running),
+            "progress": progress,
+            "next": next,
+        }))
 }
 
 fn ids(req: &HttpRequest) -> AppResult<(i64, i64)> {
@@ -1202,39 +1190,6 @@ mod tests {
         ];
         assert_eq!(other_zone(berlin, &people).name(), "Asia/Shanghai");
         assert_eq!(other_zone(berlin, &people[..1]), berlin);
-    }
-
-    #[test]
-    fn golden_hours_are_where_both_sides_are_comfortable() {
-        let berlin = Zone::parse("Europe/Berlin").unwrap();
-        let shanghai = Zone::parse("Asia/Shanghai").unwrap();
-        let window = |text: &str| crate::tz::LocalWindow::parse(text).unwrap();
-        let person = |zone, comfort: &str, side: &str| GoldenParticipant {
-            zone,
-            comfort: window(comfort),
-            side: side.into(),
-        };
-        let day = NaiveDate::from_ymd_opt(2030, 3, 25).unwrap();
-        // Three in Berlin 08–18, two in Beijing 09–21 (= 02–14 CET).
-        let people = vec![
-            person(berlin, "08:00-18:00", "DE"),
-            person(berlin, "08:00-18:00", "DE"),
-            person(berlin, "08:00-18:00", "DE"),
-            person(shanghai, "09:00-21:00", "CN"),
-            person(shanghai, "09:00-21:00", "CN"),
-        ];
-        let golden = golden_for_sides(&[day], berlin, people).unwrap();
-        assert_eq!(golden.len(), 1, "{golden:?}");
-        let g = &golden[0];
-        assert_eq!(
-            local_range(g.start, g.end, berlin, Locale::En),
-            "08:00–14:00 CET"
-        );
-        assert_eq!(
-            g.sides,
-            vec![("CN".to_string(), 2, 2), ("DE".to_string(), 3, 3)]
-        );
-        assert!(golden_for_sides(&[day], berlin, vec![]).unwrap().is_empty());
     }
 
     #[test]
