@@ -270,6 +270,21 @@ pub fn issue_link(
     event_id: i64,
     participant_id: i64,
 ) -> AppResult<(String, NaiveDateTime)> {
+    new_link(conn, event_id, participant_id, true)
+}
+
+/// A personal link for one e-mail. Links sent earlier keep working, so an older message
+/// still opens the participant's page; revoking ends them all.
+pub fn mail_link(conn: &mut Conn, event_id: i64, participant_id: i64) -> AppResult<String> {
+    new_link(conn, event_id, participant_id, false).map(|(token, _)| token)
+}
+
+fn new_link(
+    conn: &mut Conn,
+    event_id: i64,
+    participant_id: i64,
+    revoke_earlier: bool,
+) -> AppResult<(String, NaiveDateTime)> {
     let token = new_token();
     let at = now();
     let expires_at = at + Duration::days(LINK_DAYS);
@@ -282,7 +297,9 @@ pub fn issue_link(
     };
     conn.transaction(|conn| {
         participant_in_event(conn, event_id, participant_id)?;
-        revoke(conn, participant_id, at)?;
+        if revoke_earlier {
+            revoke(conn, participant_id, at)?;
+        }
         with_conn!(conn, |c| diesel::insert_into(participant_links::table)
             .values(&row)
             .execute(c))?;

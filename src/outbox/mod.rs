@@ -117,6 +117,17 @@ pub enum Payload {
 }
 
 impl Payload {
+    /// Points the message's "your page" link at `link` (a personal-link URL path minted
+    /// when the message is sent: tokens are stored hashed, never in the outbox).
+    pub fn set_personal_link(&mut self, link: String) {
+        match self {
+            Payload::Itinerary { view, .. } | Payload::Digest { view, .. } => {
+                view.personal_link = link;
+            }
+            Payload::Meeting { notice, .. } => notice.personal_link = link,
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Payload::Itinerary { .. } => "itinerary",

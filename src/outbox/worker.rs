@@ -327,9 +327,30 @@ impl Worker {
     }
 
     async fn deliver(&self, job: OutboxJobRow) -> AppResult<Outcome> {
+        let link = match job.participant_id {
+            Some(participant) => {
+                let event = job.event_id;
+                let minted = blocking(&self.pool, move |c| {
+                    crate::auth::store::mail_link(c, event, participant)
+                })
+                .await;
+                match minted {
+                    Ok(token) => Some(format!("/api/v1/auth/participant/{token}")),
+                    // The participant is gone: the message still goes out, without a link.
+                    Err(crate::error::AppError::NotFound { .. }) => None,
+                    Err(other) => return Err(other),
+                }
+            }
+            None => None,
+        };
         let rendered = serde_json::from_str::<Payload>(&job.payload)
             .map_err(super::RenderError::from)
-            .and_then(|p| render_job(&job.dedup_key, job.created_at, &p, &self.render));
+            .and_then(|mut p| {
+                if let Some(link) = link {
+                    p.set_personal_link(link);
+                }
+                render_job(&job.dedup_key, job.created_at, &p, &self.render)
+            });
         let result = match rendered {
             // A job that cannot be rendered never will be: permanent.
             Err(error) => Err((false, error.to_string())),

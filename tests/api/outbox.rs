@@ -105,6 +105,8 @@ struct Received {
     uid: Option<String>,
     sequence: Option<u32>,
     dtstart: Option<String>,
+    /// The personal link in the text part.
+    link: Option<String>,
 }
 
 const SUMMARY_PY: &str = r#"
@@ -117,6 +119,11 @@ for f in names:
     env = json.load(open(os.path.join(d, f[:-4] + '.json')))
     info = {'message_id': str(m['Message-ID']), 'rcpt': env['rcpt_tos']}
     for p in m.walk():
+        if p.get_content_type() == 'text/plain' and 'link' not in info:
+            text = p.get_payload(decode=True).decode('utf-8')
+            at = text.find('/api/v1/auth/participant/')
+            if at >= 0:
+                info['link'] = text[at:].split()[0]
         if p.get_content_type() == 'text/calendar':
             text = p.get_payload(decode=True).decode('utf-8').replace('\r\n ', '')
             for line in text.split('\r\n'):
@@ -152,6 +159,7 @@ fn received(dir: &Path) -> Vec<Received> {
                 uid: text("uid"),
                 sequence: text("sequence").map(|s| s.parse().expect("a number")),
                 dtstart: text("dtstart"),
+                link: text("link"),
             }
         })
         .collect()
@@ -283,6 +291,32 @@ async fn publication_sends_itineraries_then_only_the_changes(app: TestApp) {
         people.values().map(String::as_str).collect::<BTreeSet<_>>()
     );
     assert!(itineraries.iter().all(|m| m.method.is_none()));
+
+    // Every message carries a personal link of its own, and the earlier ones keep working.
+    let to_one: Vec<&Received> = first.iter().filter(|m| m.rcpt == first[0].rcpt).collect();
+    assert!(to_one.len() >= 2, "an itinerary and an invitation");
+    let (&pid, _) = people
+        .iter()
+        .find(|(_, email)| **email == first[0].rcpt)
+        .expect("the recipient is a participant");
+    // A client of its own: the harness's idle connection may have timed out during the drain.
+    let client = reqwest::Client::new();
+    let mut tokens = BTreeSet::new();
+    for m in &to_one {
+        let link = m.link.as_deref().expect("a personal link in every message");
+        let token = link.rsplit('/').next().unwrap().to_string();
+        let response = client
+            .get(app.url(&format!("/api/v1/events/{event}/participants/{pid}")))
+            .header("authorization", format!("Participant {token}"))
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(response.status(), StatusCode::OK);
+        let me: Value = response.json().await.expect("the participant");
+        assert_eq!(me["id"], pid, "{me}");
+        tokens.insert(token);
+    }
+    assert_eq!(tokens.len(), to_one.len(), "a fresh token per message");
 
     let (_, published) = call(&app, &format!("/api/v1/events/{event}/schedule"), None).await;
     let bookings = published["bookings"].as_array().unwrap().clone();
