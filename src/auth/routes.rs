@@ -279,6 +279,7 @@ pub async fn open_link(
 pub struct ParticipantLink {
     /// Shown only now; issuing a new link revokes this one.
     pub url: String,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub expires_at: chrono::NaiveDateTime,
 }
 

@@ -308,9 +308,12 @@ pub struct OutboxJob {
     pub message_id: String,
     pub status: JobStatus,
     pub attempts: i32,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::utc::option::serialize")]
     pub sent_at: Option<NaiveDateTime>,
 }
 

@@ -65,7 +65,9 @@ pub struct Event {
     pub rooms: Option<i32>,
     pub allow_self_booking: bool,
     pub days: Vec<Day>,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub created_at: chrono::NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub updated_at: chrono::NaiveDateTime,
 }
 

@@ -64,7 +64,10 @@ pub struct LocalSide {
     /// What people call the zone at the start: "CET", "MESZ", "北京时间".
     pub zone_label: String,
     /// Wall-clock start and end in this zone.
+    /// Wall-clock time in this side's zone, without an offset.
+    #[schema(value_type = String, example = "2021-03-25T16:00:00")]
     pub start: NaiveDateTime,
+    #[schema(value_type = String, example = "2021-03-25T16:30:00")]
     pub end: NaiveDateTime,
     /// This zone's part of `time_range`: "15:40–16:00 北京时间"; day marks are relative to
     /// the participant's own start date.

@@ -49,7 +49,9 @@ pub struct MeetingRequest {
     pub length_slots: i32,
     /// The other side asked for the same meeting too.
     pub mutual: bool,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub created_at: chrono::NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub updated_at: chrono::NaiveDateTime,
 }
 

@@ -30,7 +30,9 @@ pub struct Version {
     /// What produced it: the solver's score breakdown, or the organiser's note.
     #[schema(value_type = Object)]
     pub summary: serde_json::Value,
+    #[serde(serialize_with = "crate::domain::utc::serialize")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::utc::option::serialize")]
     pub published_at: Option<NaiveDateTime>,
 }
 

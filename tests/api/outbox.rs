@@ -739,8 +739,8 @@ async fn digests_wait_for_eight_in_each_zone(app: TestApp) {
         })
         .collect();
     // 08:00 CEST is 06:00 UTC; 08:00 in Beijing is 00:00 UTC.
-    assert_eq!(due[&people[0]], "2030-06-03T06:00:00");
-    assert_eq!(due[&people[1]], "2030-06-03T00:00:00");
+    assert_eq!(due[&people[0]], "2030-06-03T06:00:00Z");
+    assert_eq!(due[&people[1]], "2030-06-03T00:00:00Z");
 
     // What is due goes now; the digests wait for their morning.
     let mailbox = matchtour::mail::MemoryMailbox::default();
