@@ -206,7 +206,19 @@ fn add_shared_responses(method: &str, guarded: bool, operation: &mut Operation) 
         shared.push(("401", "No valid credentials"));
         shared.push(("403", "Not allowed for this caller"));
     }
+    let has_query = operation
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| p.parameter_in == ParameterIn::Query);
+    if has_query {
+        shared.push(("422", "Invalid query parameters"));
+    }
     if matches!(method, "post" | "put" | "patch") {
+        shared.push((
+            "409",
+            "Conflicts with a stored record (a name or e-mail in use)",
+        ));
         shared.push(("413", "Request body too large"));
         shared.push(("422", "Invalid input, with the offending fields"));
     }

@@ -81,8 +81,10 @@ impl Check {
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
 pub struct PageQuery {
     /// 1-based page number (default 1).
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     /// Items per page, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u32>,
 }
 
@@ -90,8 +92,11 @@ impl PageQuery {
     pub fn resolve(&self) -> AppResult<(i64, i64)> {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(50);
-        if page == 0 {
-            return Err(AppError::invalid("page", "pages are numbered from 1"));
+        if page == 0 || page > i32::MAX as u32 {
+            return Err(AppError::invalid(
+                "page",
+                "pages are numbered from 1 to 2147483647",
+            ));
         }
         if !(1..=500).contains(&per_page) {
             return Err(AppError::invalid("per_page", "must be between 1 and 500"));

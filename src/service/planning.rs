@@ -31,6 +31,7 @@ pub struct SolveInput {
     #[serde(default)]
     pub time_limit_seconds: Option<f64>,
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 18446744073709551615_u64, format = "uint64")]
     pub seed: Option<u64>,
 }
 
