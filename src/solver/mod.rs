@@ -10,6 +10,7 @@ mod explain;
 pub mod format;
 mod model;
 mod problem;
+mod repair;
 mod rng;
 mod score;
 mod search;

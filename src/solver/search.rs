@@ -6,7 +6,8 @@
 //! `max_meetings`) and re-inserting the ejected meetings where they fit best, two levels
 //! deep; relocate a scheduled meeting the same way (or back to its published slot);
 //! Kempe-chain swaps between two slots; swaps of two slots' whole contents; empty one
-//! participant's day and refill it. After rounds without progress one search starts from
+//! participant's day and refill it; under the breaks measure, re-seat one participant's
+//! day exactly (see [`super::repair`]). After rounds without progress one search starts from
 //! a perturbed copy of the best. Rounds have a fixed number of iterations and seeds
 //! derived from the round and the thread, so a run with an iteration budget (and no
 //! deadline) is reproducible.
@@ -15,6 +16,7 @@ use std::time::Instant;
 
 use super::model::{Model, NONE};
 use super::problem::IdleMeasure;
+use super::repair::repair_day;
 use super::rng::Rng;
 use super::score::{MOVED, WEIGHT};
 use super::state::State;
@@ -67,8 +69,19 @@ const STALE_ROUNDS: u32 = 4;
 /// How far an ejection chain goes: ejected meetings that fit nowhere eject in turn.
 const EJECT_DEPTH: u32 = 2;
 
+/// Under the breaks measure, a round is at least this long: breaks close after long
+/// walks across equal scores, which short rounds (each from the best) cut off.
+const BREAKS_ROUND: u64 = 50_000;
+
+/// Percent of the moves that repair one participant's day exactly (breaks measure only).
+const REPAIR_SHARE: u32 = 10;
+
 fn round_size(model: &Model) -> u64 {
-    (model.n_meetings as u64 * 10).clamp(5_000, 300_000)
+    let size = (model.n_meetings as u64 * 10).clamp(5_000, 300_000);
+    match model.idle {
+        IdleMeasure::Slots => size,
+        IdleMeasure::Breaks => size.max(BREAKS_ROUND),
+    }
 }
 
 /// Runs construction and search; returns the best schedule (a state at its best score)
@@ -318,9 +331,17 @@ fn search<'a>(
                 focus(&st, &mut rng)
             };
             st.start[m] != NONE && !md.fixed[m] && relocate(&mut st, m, &mut rng, &mut sc)
-        } else {
+        } else if r < 100 - REPAIR_SHARE || md.idle != IdleMeasure::Breaks {
             let m = focus(&st, &mut rng);
             st.start[m] != NONE && ruin_day(&mut st, m, &mut rng, &mut sc)
+        } else {
+            let m = focus(&st, &mut rng);
+            st.start[m] != NONE && {
+                let parts = md.parts(m);
+                let p = parts[rng.below(parts.len() as u32) as usize] as usize;
+                let d = md.slot_day[st.start[m] as usize] as usize;
+                repair_day(&mut st, p, d, guide, &mut sc.list)
+            }
         };
         if !ok {
             st.undo_to(mark);
