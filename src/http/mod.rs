@@ -56,6 +56,14 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
     if body.is_empty() {
         return Err(AppError::BadRequest("the request needs a JSON body".into()));
     }
+    // serde would also read a struct from an array of its fields in order; every body here
+    // is an object with named fields.
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{')
+        && serde_json::from_slice::<serde_json::Value>(body).is_ok()
+    {
+        return Err(AppError::invalid("body", "must be a JSON object"));
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => Ok(v),
@@ -165,4 +173,31 @@ pub fn server(
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_json;
+    use crate::error::AppError;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Input {
+        #[serde(default)]
+        seed: Option<u64>,
+    }
+
+    #[test]
+    fn only_objects_are_bodies() {
+        let input = parse_json::<Input>(b" {\"seed\": 3}").expect("an object");
+        assert_eq!(input.seed, Some(3));
+        match parse_json::<Input>(b"[]") {
+            Err(AppError::Invalid(errors)) => assert_eq!(errors[0].field, "body"),
+            other => panic!("{other:?}"),
+        }
+        // Broken JSON stays a 400 whatever it starts with.
+        assert!(matches!(
+            parse_json::<Input>(b"[1,"),
+            Err(AppError::BadRequest(_))
+        ));
+    }
 }
