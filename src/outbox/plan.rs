@@ -166,6 +166,25 @@ impl Context {
         })
     }
 
+    /// The itinerary (or one day of it) as the mail shows it to `pid`.
+    fn itinerary_view(
+        &self,
+        pid: i64,
+        person: &ParticipantRow,
+        to: &Recipient,
+        items: Vec<ItineraryItem>,
+    ) -> ItineraryView {
+        let token = self.tokens.get(&pid).map_or("", String::as_str);
+        ItineraryView {
+            locale: locale_of(person),
+            recipient_name: to.name.clone(),
+            event_name: self.event_name.clone(),
+            items,
+            personal_link: self.personal_link(pid),
+            feed_url: format!("/feeds/{token}.ics"),
+        }
+    }
+
     /// The participant's page (served by `http::pages`).
     fn personal_link(&self, id: i64) -> String {
         format!("/events/{}/participants/{id}", self.event_id)
@@ -368,16 +387,8 @@ fn enqueue_digests(conn: &mut Conn, ctx: &Context, version: i64) -> AppResult<us
             let Some(to) = ctx.recipient(pid) else {
                 continue;
             };
-            let token = ctx.tokens.get(&pid).map_or("", String::as_str);
             let payload = Payload::Digest {
-                view: ItineraryView {
-                    locale: locale_of(person),
-                    recipient_name: to.name.clone(),
-                    event_name: ctx.event_name.clone(),
-                    items,
-                    personal_link: ctx.personal_link(pid),
-                    feed_url: format!("/feeds/{token}.ics"),
-                },
+                view: ctx.itinerary_view(pid, person, &to, items),
                 to,
             };
             let key = format!("digest-e{event_id}-v{version}-p{pid}-{date}");
@@ -489,16 +500,8 @@ pub fn enqueue_publication(
                 .into_iter()
                 .map(mail_item)
                 .collect();
-            let token = ctx.tokens.get(&pid).map_or("", String::as_str);
             let payload = Payload::Itinerary {
-                view: ItineraryView {
-                    locale: locale_of(person),
-                    recipient_name: to.name.clone(),
-                    event_name: ctx.event_name.clone(),
-                    items,
-                    personal_link: ctx.personal_link(pid),
-                    feed_url: format!("/feeds/{token}.ics"),
-                },
+                view: ctx.itinerary_view(pid, person, &to, items),
                 to,
             };
             let key = format!("itinerary-e{event_id}-v{current}-p{pid}");

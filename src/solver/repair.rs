@@ -190,51 +190,13 @@ fn assign(c: &[f64], n: usize) -> Option<(f64, Vec<usize>)> {
 mod tests {
     use super::*;
     use crate::solver::model::Model;
-    use crate::solver::problem::{IdleMeasure, Meeting, Participant, Problem, Slot};
-    use crate::solver::score::{evaluate, Assignment};
+    use crate::solver::problem::{IdleMeasure, Problem};
+    use crate::solver::score::evaluate;
+    use crate::solver::state::fixtures::{assignments, one_day};
 
     /// One day of six slots, one room; participant 0 meets 1, 2 and 3, and 1 meets 2.
     fn problem() -> Problem {
-        let n = 6;
-        let meeting = |a: usize, b: usize| Meeting {
-            participants: vec![a, b],
-            weight: 1,
-            length: 1,
-            fixed: None,
-            available: None,
-            previous: None,
-        };
-        Problem {
-            slots: (0..n as i64)
-                .map(|k| Slot {
-                    start: k * 10,
-                    end: k * 10 + 10,
-                    day: 0,
-                })
-                .collect(),
-            rooms: Some(1),
-            participants: (0..4)
-                .map(|_| Participant {
-                    languages: vec!["en".into()],
-                    available: vec![true; n],
-                    ..Default::default()
-                })
-                .collect(),
-            interpreters: vec![],
-            meetings: vec![meeting(0, 1), meeting(0, 2), meeting(0, 3), meeting(1, 2)],
-            idle: IdleMeasure::Breaks,
-        }
-    }
-
-    fn assignments(st: &State) -> Vec<Assignment> {
-        (0..st.start.len())
-            .filter(|&m| st.start[m] != NONE)
-            .map(|m| Assignment {
-                meeting: m,
-                start: st.start[m] as usize,
-                interpreter: None,
-            })
-            .collect()
+        one_day(6, 4, &[(0, 1), (0, 2), (0, 3), (1, 2)], IdleMeasure::Breaks)
     }
 
     #[test]

@@ -313,24 +313,22 @@ impl<'a> State<'a> {
     }
 }
 
+/// Small problems and helpers shared by the solver's unit tests.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod fixtures {
+    use super::{State, NONE};
     use crate::solver::problem::{IdleMeasure, Meeting, Participant, Problem, Slot};
-    use crate::solver::score::{evaluate, Assignment};
+    use crate::solver::score::Assignment;
 
-    fn problem() -> Problem {
-        let n = 5;
-        let meeting = |a: usize, b: usize| Meeting {
-            participants: vec![a, b],
-            weight: 1,
-            length: 1,
-            fixed: None,
-            available: None,
-            previous: None,
-        };
+    /// One day of `n_slots` ten-minute slots and one room; each pair meets once, weight 1.
+    pub fn one_day(
+        n_slots: usize,
+        n_people: usize,
+        pairs: &[(usize, usize)],
+        idle: IdleMeasure,
+    ) -> Problem {
         Problem {
-            slots: (0..n as i64)
+            slots: (0..n_slots as i64)
                 .map(|k| Slot {
                     start: k * 10,
                     end: k * 10 + 10,
@@ -338,20 +336,31 @@ mod tests {
                 })
                 .collect(),
             rooms: Some(1),
-            participants: (0..3)
+            participants: (0..n_people)
                 .map(|_| Participant {
                     languages: vec!["en".into()],
-                    available: vec![true; n],
+                    available: vec![true; n_slots],
                     ..Default::default()
                 })
                 .collect(),
             interpreters: vec![],
-            meetings: vec![meeting(0, 1), meeting(0, 2), meeting(1, 2)],
-            idle: IdleMeasure::Slots,
+            meetings: pairs
+                .iter()
+                .map(|&(a, b)| Meeting {
+                    participants: vec![a, b],
+                    weight: 1,
+                    length: 1,
+                    fixed: None,
+                    available: None,
+                    previous: None,
+                })
+                .collect(),
+            idle,
         }
     }
 
-    fn assignments(st: &State) -> Vec<Assignment> {
+    /// The state's placements, for a full evaluation.
+    pub fn assignments(st: &State) -> Vec<Assignment> {
         (0..st.start.len())
             .filter(|&m| st.start[m] != NONE)
             .map(|m| Assignment {
@@ -360,6 +369,18 @@ mod tests {
                 interpreter: None,
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{self, assignments};
+    use super::*;
+    use crate::solver::problem::{IdleMeasure, Problem};
+    use crate::solver::score::evaluate;
+
+    fn problem() -> Problem {
+        fixtures::one_day(5, 3, &[(0, 1), (0, 2), (1, 2)], IdleMeasure::Slots)
     }
 
     #[test]
