@@ -19,8 +19,9 @@ fn bench_dir() -> Option<PathBuf> {
     }
 }
 
-/// Solves `instance` (relative to bench/instances) and returns check.py's metrics.
-fn solve_and_check(bench: &Path, instance: &str, threads: usize) -> serde_json::Value {
+/// Solves `instance` (relative to bench/instances); returns check.py's metrics and
+/// whether the solver proved its schedule optimal.
+fn solve_and_check(bench: &Path, instance: &str, threads: usize) -> (serde_json::Value, bool) {
     let path = bench.join("instances").join(instance);
     let bytes = std::fs::read(&path).expect("instance readable");
     let doc = format::parse_instance(&bytes).expect("valid instance");
@@ -62,7 +63,7 @@ fn solve_and_check(bench: &Path, instance: &str, threads: usize) -> serde_json::
         metrics["scheduled"].as_u64(),
         Some((problem.meetings.len() - solution.unscheduled.len()) as u64)
     );
-    metrics
+    (metrics, solution.optimal)
 }
 
 #[test]
@@ -74,14 +75,14 @@ fn tour_solution_passes_the_checker() {
 #[test]
 fn replanned_tour_solution_passes_the_checker() {
     let Some(bench) = bench_dir() else { return };
-    let metrics = solve_and_check(&bench, "tour-1-replan.json", 1);
+    let (metrics, _) = solve_and_check(&bench, "tour-1-replan.json", 1);
     assert!(metrics["previous"].as_u64() > Some(0));
 }
 
 #[test]
 fn b2b_breaks_solution_passes_the_checker() {
     let Some(bench) = bench_dir() else { return };
-    let metrics = solve_and_check(&bench, "b2b/tic-12.json", 2);
+    let (metrics, _) = solve_and_check(&bench, "b2b/tic-12.json", 2);
     assert_eq!(metrics["objective_idle"], "breaks");
 }
 
@@ -89,4 +90,29 @@ fn b2b_breaks_solution_passes_the_checker() {
 fn b2b_fixed_meetings_stay_fixed() {
     let Some(bench) = bench_dir() else { return };
     solve_and_check(&bench, "b2b/tic-13-fixed20.json", 1);
+}
+
+/// The lower-bound proof meets the search on a real event: the schedule is proven
+/// optimal, and its breaks are the optimum Bofill et al. published.
+#[test]
+fn b2b_schedule_is_proven_optimal_at_the_published_optimum() {
+    let Some(bench) = bench_dir() else { return };
+    let (metrics, optimal) = solve_and_check(&bench, "b2b/forumt-14crafd.json", 1);
+    let table =
+        std::fs::read_to_string(bench.join("instances/b2b/bofill-b2b-forum_bks_JAIR2022.csv"))
+            .expect("published optima");
+    let header: Vec<&str> = table.lines().next().expect("header").split(',').collect();
+    let column = header
+        .iter()
+        .position(|&h| h == "opt_breaks_d2")
+        .expect("optimum column");
+    let published: u64 = table
+        .lines()
+        .find(|l| l.starts_with("forumt-14crafd,"))
+        .and_then(|l| l.split(',').nth(column))
+        .and_then(|v| v.parse().ok())
+        .expect("published optimum");
+    assert!(optimal, "not proven optimal: {metrics}");
+    assert_eq!(metrics["breaks"].as_u64(), Some(published));
+    assert_eq!(metrics["unscheduled"].as_u64().unwrap_or(0), 0);
 }

@@ -106,6 +106,7 @@ pub fn run(args: SolveArgs) -> anyhow::Result<()> {
             "moved": s.moved,
             "unscheduled": solution.unscheduled.len(),
             "iterations": solution.iterations,
+            "optimal": solution.optimal,
             "threads": threads,
             "seconds": (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
         })

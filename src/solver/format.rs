@@ -578,6 +578,7 @@ mod tests {
             assignments,
             unscheduled: vec![],
             iterations: 0,
+            optimal: false,
         };
         let out = to_solution_doc(&solution, &ids);
         let text = serde_json::to_string(&out).unwrap();

@@ -6,12 +6,14 @@
 //! checker computes it, and a [`Reason`] for each unscheduled meeting. [`format`] reads
 //! and writes the `matchtour-instance/1` and `matchtour-solution/1` JSON documents.
 
+mod exact;
 mod explain;
 pub mod format;
 mod model;
 mod problem;
 mod repair;
 mod rng;
+mod sat;
 mod score;
 mod search;
 mod state;
@@ -33,6 +35,8 @@ pub struct Solution {
     pub unscheduled: Vec<(usize, Reason)>,
     /// Iterations each search thread made.
     pub iterations: u64,
+    /// Whether no schedule scores more (the score meets a proven bound).
+    pub optimal: bool,
 }
 
 /// Solves `problem`: the best schedule found within the limits of `options`, honouring
@@ -44,7 +48,7 @@ pub fn solve(
 ) -> Result<Solution, ProblemError> {
     problem.validate()?;
     let model = model::Model::new(problem);
-    let (state, iterations) = search::run(&model, options, progress);
+    let (state, iterations, optimal) = search::run(&model, options, progress);
     let assignments: Vec<Assignment> = (0..problem.meetings.len())
         .filter(|&m| state.start[m] != model::NONE)
         .map(|m| Assignment {
@@ -64,5 +68,6 @@ pub fn solve(
         score,
         unscheduled,
         iterations,
+        optimal,
     })
 }

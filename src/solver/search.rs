@@ -14,6 +14,7 @@
 
 use std::time::Instant;
 
+use super::exact;
 use super::model::{Model, NONE};
 use super::problem::IdleMeasure;
 use super::repair::repair_day;
@@ -73,6 +74,11 @@ const EJECT_DEPTH: u32 = 2;
 /// walks across equal scores, which short rounds (each from the best) cut off.
 const BREAKS_ROUND: u64 = 50_000;
 
+/// Conflicts for each refutation of the lower-bound proof, and the share of the time
+/// (with a deadline) the proof may take.
+const PROOF_CONFLICTS: u64 = 50_000;
+const PROOF_SHARE: f64 = 0.1;
+
 /// Percent of the moves that repair one participant's day exactly (breaks measure only).
 const REPAIR_SHARE: u32 = 10;
 
@@ -84,13 +90,13 @@ fn round_size(model: &Model) -> u64 {
     }
 }
 
-/// Runs construction and search; returns the best schedule (a state at its best score)
-/// and the number of iterations each thread made.
+/// Runs construction and search; returns the best schedule (a state at its best score),
+/// the number of iterations each thread made, and whether the schedule is proven optimal.
 pub fn run<'a>(
     model: &'a Model,
     options: &Options,
     progress: &mut dyn FnMut(&Progress),
-) -> (State<'a>, u64) {
+) -> (State<'a>, u64, bool) {
     let started = Instant::now();
     let mut rng = Rng::new(options.seed);
     let mut state = State::new(model);
@@ -109,6 +115,8 @@ pub fn run<'a>(
         (None, None) => per_round * DEFAULT_ROUNDS,
     };
     let threads = options.threads.max(1);
+    // a lower bound is proved once, as soon as every meeting that can be is scheduled
+    let mut provable = exact::applies(model);
     let mut done = 0u64;
     let mut round = 0u64;
     // rounds since the best schedule last improved
@@ -118,12 +126,30 @@ pub fn run<'a>(
         iterations: done,
         score: state.score,
     });
-    // a schedule at the trivial bound is optimal: stop there
-    let bound = model.upper_bound();
-    while done < budget
+    // a schedule at a proven bound is optimal: stop there
+    let mut bound = model.upper_bound();
+    while (done < budget || provable && state.open.is_empty())
         && state.score < bound
         && options.deadline.map_or(true, |d| Instant::now() < d)
     {
+        if provable && state.open.is_empty() {
+            provable = false;
+            bound = prove(
+                &mut state,
+                bound,
+                options.deadline.map(|d| {
+                    let now = Instant::now();
+                    now + d.saturating_duration_since(started).mul_f64(PROOF_SHARE)
+                }),
+            );
+            round += 1;
+            progress(&Progress {
+                round,
+                iterations: done,
+                score: state.score,
+            });
+            continue;
+        }
         let iters = per_round.min(budget - done);
         let frac = match options.deadline {
             Some(d) => {
@@ -191,7 +217,36 @@ pub fn run<'a>(
     }
     fill(&mut state, &mut rng);
     state.forget();
-    (state, done)
+    let optimal = state.score >= bound;
+    (state, done, optimal)
+}
+
+/// Proves a lower bound on the breaks of `state`'s meetings (see [`exact`]); returns the
+/// score bound tightened by it, and adopts the optimal schedule the proof found, if any.
+fn prove(state: &mut State, bound: i64, deadline: Option<Instant>) -> i64 {
+    let md = state.model;
+    let lb = exact::lower_bound(md, &state.start, PROOF_CONFLICTS, deadline);
+    if let Some(start) = lb.optimal {
+        let mut next = State::new(md);
+        for (m, &s) in start.iter().enumerate() {
+            if s != NONE {
+                let v = md
+                    .value_at(m, s)
+                    .expect("the formula only offers feasible starts");
+                next.insert(m, s as usize, NONE, v);
+            }
+        }
+        next.forget();
+        debug_assert!(next.score > state.score, "an optimal schedule scored lower");
+        *state = next;
+    }
+    // a schedule without some meeting loses at least that meeting's value instead
+    let least = (0..md.n_meetings)
+        .filter_map(|m| md.cand_val[md.cands(m)].first())
+        .map(|&v| i64::from(v.max(0)))
+        .min()
+        .unwrap_or(0);
+    bound - (lb.breaks as i64).min(least)
 }
 
 /// Meetings by most constrained first (fixed, then heaviest, then fewest starts), each at

@@ -1,0 +1,953 @@
+//! A conflict-driven clause-learning SAT engine for the exact phase ([`super::exact`]).
+//!
+//! The classic design: two watched literals (binary clauses checked without touching the
+//! clause), first-UIP learning with recursive minimisation, VSIDS branching with saved
+//! phases (seeded from a known schedule, so the search starts next to it), Luby restarts,
+//! and a learnt-clause database halved by literal-block distance. Clauses are added at
+//! the root, between calls; a call may assume literals (all decided together on level 1),
+//! so that one formula answers a series of bounds and keeps what it learnt.
+
+use std::time::Instant;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord)]
+pub struct Lit(u32);
+
+impl Lit {
+    pub fn pos(var: u32) -> Lit {
+        Lit(var << 1)
+    }
+
+    pub fn neg(var: u32) -> Lit {
+        Lit(var << 1 | 1)
+    }
+
+    #[inline]
+    pub fn var(self) -> usize {
+        (self.0 >> 1) as usize
+    }
+
+    #[inline]
+    fn idx(self) -> usize {
+        self.0 as usize
+    }
+
+    #[inline]
+    fn negative(self) -> bool {
+        self.0 & 1 == 1
+    }
+}
+
+impl std::ops::Not for Lit {
+    type Output = Lit;
+    #[inline]
+    fn not(self) -> Lit {
+        Lit(self.0 ^ 1)
+    }
+}
+
+const FALSE: u8 = 0;
+const TRUE: u8 = 1;
+const UNDEF: u8 = 2;
+const NO_REASON: u32 = u32::MAX;
+
+/// Clause header in the arena: length, flags and LBD, activity (f32 bits).
+const HDR: usize = 3;
+const LEARNT: u32 = 1;
+const DELETED: u32 = 2;
+
+/// Conflicts before the first learnt-clause reduction, and its growth after each.
+const FIRST_REDUCE: u64 = 2_000;
+const REDUCE_STEP: u64 = 300;
+const RESTART_UNIT: u64 = 100;
+const VAR_DECAY: f64 = 0.95;
+const CLAUSE_DECAY: f32 = 0.999;
+
+#[derive(Clone, Copy)]
+struct Watch {
+    cref: u32,
+    /// A literal of the clause: when true the clause needs no visit. For a binary clause,
+    /// the other literal.
+    blocker: Lit,
+    binary: bool,
+}
+
+/// What a call to [`Sat::solve`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Sat,
+    Unsat,
+    /// The conflict budget or the deadline ran out first.
+    Unknown,
+}
+
+pub struct Sat {
+    assigns: Vec<u8>,
+    level: Vec<u32>,
+    reason: Vec<u32>,
+    phase: Vec<bool>,
+    decision: Vec<bool>,
+    activity: Vec<f64>,
+    heap: VarHeap,
+    seen: Vec<bool>,
+    arena: Vec<u32>,
+    originals: Vec<u32>,
+    learnts: Vec<u32>,
+    watches: Vec<Vec<Watch>>,
+    trail: Vec<Lit>,
+    trail_lim: Vec<usize>,
+    qhead: usize,
+    var_inc: f64,
+    cla_inc: f32,
+    ok: bool,
+    model: Vec<bool>,
+    conflicts: u64,
+    next_reduce: u64,
+    reductions: u64,
+    restarts: u64,
+    to_clear: Vec<Lit>,
+    stack: Vec<Lit>,
+}
+
+impl Default for Sat {
+    fn default() -> Self {
+        Sat::new()
+    }
+}
+
+impl Sat {
+    pub fn new() -> Sat {
+        Sat {
+            assigns: Vec::new(),
+            level: Vec::new(),
+            reason: Vec::new(),
+            phase: Vec::new(),
+            decision: Vec::new(),
+            activity: Vec::new(),
+            heap: VarHeap::default(),
+            seen: Vec::new(),
+            arena: Vec::new(),
+            originals: Vec::new(),
+            learnts: Vec::new(),
+            watches: Vec::new(),
+            trail: Vec::new(),
+            trail_lim: Vec::new(),
+            qhead: 0,
+            var_inc: 1.0,
+            cla_inc: 1.0,
+            ok: true,
+            model: Vec::new(),
+            conflicts: 0,
+            next_reduce: FIRST_REDUCE,
+            reductions: 0,
+            restarts: 0,
+            to_clear: Vec::new(),
+            stack: Vec::new(),
+        }
+    }
+
+    pub fn new_var(&mut self) -> u32 {
+        let v = self.assigns.len() as u32;
+        self.assigns.push(UNDEF);
+        self.level.push(0);
+        self.reason.push(NO_REASON);
+        self.phase.push(false);
+        self.decision.push(true);
+        self.activity.push(0.0);
+        self.seen.push(false);
+        self.watches.push(Vec::new());
+        self.watches.push(Vec::new());
+        self.heap.insert(v as usize, &self.activity);
+        v
+    }
+
+    #[cfg(test)]
+    pub fn conflicts(&self) -> u64 {
+        self.conflicts
+    }
+
+    /// The polarity the search tries first for `var` (until it learns better).
+    pub fn set_phase(&mut self, var: u32, value: bool) {
+        self.phase[var as usize] = value;
+    }
+
+    /// Keeps `var` out of the branching: only for variables that propagation fixes once
+    /// the branching ones are set, or that may stay false (a model reads them as false).
+    pub fn set_decision(&mut self, var: u32, decision: bool) {
+        self.decision[var as usize] = decision;
+    }
+
+    /// The value of `var` in the last satisfying assignment.
+    pub fn value(&self, var: u32) -> bool {
+        self.model[var as usize]
+    }
+
+    #[inline]
+    fn lit_value(&self, l: Lit) -> u8 {
+        let a = self.assigns[l.var()];
+        if a == UNDEF {
+            UNDEF
+        } else {
+            a ^ (l.negative() as u8)
+        }
+    }
+
+    fn decision_level(&self) -> u32 {
+        self.trail_lim.len() as u32
+    }
+
+    /// Adds a clause (between calls only). False when the formula became unsatisfiable.
+    pub fn add_clause(&mut self, lits: &[Lit]) -> bool {
+        if !self.ok {
+            return false;
+        }
+        self.cancel_until(0);
+        let mut c: Vec<Lit> = lits.to_vec();
+        c.sort_unstable();
+        c.dedup();
+        if c.windows(2).any(|w| w[0] == !w[1]) || c.iter().any(|&l| self.lit_value(l) == TRUE) {
+            return true;
+        }
+        c.retain(|&l| self.lit_value(l) != FALSE);
+        match c.len() {
+            0 => self.ok = false,
+            1 => {
+                self.enqueue(c[0], NO_REASON);
+                self.ok = self.propagate().is_none();
+            }
+            _ => {
+                let cref = self.alloc(&c, false, 0);
+                self.originals.push(cref);
+                self.attach(cref);
+            }
+        }
+        self.ok
+    }
+
+    fn alloc(&mut self, lits: &[Lit], learnt: bool, lbd: u32) -> u32 {
+        let cref = self.arena.len() as u32;
+        self.arena.push(lits.len() as u32);
+        self.arena
+            .push(if learnt { LEARNT } else { 0 } | lbd.min(1 << 20) << 2);
+        self.arena.push(0f32.to_bits());
+        self.arena.extend(lits.iter().map(|l| l.0));
+        cref
+    }
+
+    #[inline]
+    fn clause_len(&self, cref: u32) -> usize {
+        self.arena[cref as usize] as usize
+    }
+
+    #[inline]
+    fn clause_lit(&self, cref: u32, k: usize) -> Lit {
+        Lit(self.arena[cref as usize + HDR + k])
+    }
+
+    fn attach(&mut self, cref: u32) {
+        let (a, b) = (self.clause_lit(cref, 0), self.clause_lit(cref, 1));
+        let binary = self.clause_len(cref) == 2;
+        self.watches[a.idx()].push(Watch {
+            cref,
+            blocker: b,
+            binary,
+        });
+        self.watches[b.idx()].push(Watch {
+            cref,
+            blocker: a,
+            binary,
+        });
+    }
+
+    #[inline]
+    fn enqueue(&mut self, l: Lit, reason: u32) {
+        let v = l.var();
+        self.assigns[v] = TRUE ^ (l.negative() as u8);
+        self.level[v] = self.decision_level();
+        self.reason[v] = reason;
+        self.trail.push(l);
+    }
+
+    /// Unit propagation; the conflicting clause if any.
+    fn propagate(&mut self) -> Option<u32> {
+        let mut conflict = None;
+        while self.qhead < self.trail.len() && conflict.is_none() {
+            let p = self.trail[self.qhead];
+            self.qhead += 1;
+            let false_lit = !p;
+            let mut ws = std::mem::take(&mut self.watches[false_lit.idx()]);
+            let (mut i, mut j) = (0, 0);
+            while i < ws.len() {
+                let w = ws[i];
+                i += 1;
+                let bv = self.lit_value(w.blocker);
+                if bv == TRUE {
+                    ws[j] = w;
+                    j += 1;
+                    continue;
+                }
+                if w.binary {
+                    ws[j] = w;
+                    j += 1;
+                    if bv == FALSE {
+                        conflict = Some(w.cref);
+                        break;
+                    }
+                    self.enqueue(w.blocker, w.cref);
+                    continue;
+                }
+                let base = w.cref as usize + HDR;
+                if self.arena[base] == false_lit.0 {
+                    self.arena.swap(base, base + 1);
+                }
+                let first = Lit(self.arena[base]);
+                let kept = Watch {
+                    cref: w.cref,
+                    blocker: first,
+                    binary: false,
+                };
+                let fv = self.lit_value(first);
+                if first != w.blocker && fv == TRUE {
+                    ws[j] = kept;
+                    j += 1;
+                    continue;
+                }
+                let len = self.arena[w.cref as usize] as usize;
+                let mut moved = false;
+                for k in 2..len {
+                    let l = Lit(self.arena[base + k]);
+                    if self.lit_value(l) != FALSE {
+                        self.arena[base + 1] = l.0;
+                        self.arena[base + k] = false_lit.0;
+                        self.watches[l.idx()].push(kept);
+                        moved = true;
+                        break;
+                    }
+                }
+                if moved {
+                    continue;
+                }
+                ws[j] = kept;
+                j += 1;
+                if fv == FALSE {
+                    conflict = Some(w.cref);
+                    break;
+                }
+                self.enqueue(first, w.cref);
+            }
+            while i < ws.len() {
+                ws[j] = ws[i];
+                i += 1;
+                j += 1;
+            }
+            ws.truncate(j);
+            self.watches[false_lit.idx()] = ws;
+        }
+        if conflict.is_some() {
+            self.qhead = self.trail.len();
+        }
+        conflict
+    }
+
+    fn cancel_until(&mut self, level: u32) {
+        if self.decision_level() <= level {
+            return;
+        }
+        let lim = self.trail_lim[level as usize];
+        for k in (lim..self.trail.len()).rev() {
+            let l = self.trail[k];
+            let v = l.var();
+            self.phase[v] = !l.negative();
+            self.assigns[v] = UNDEF;
+            self.reason[v] = NO_REASON;
+            if self.decision[v] && !self.heap.contains(v) {
+                self.heap.insert(v, &self.activity);
+            }
+        }
+        self.trail.truncate(lim);
+        self.trail_lim.truncate(level as usize);
+        self.qhead = lim;
+    }
+
+    fn bump_var(&mut self, v: usize) {
+        self.activity[v] += self.var_inc;
+        if self.activity[v] > 1e100 {
+            for a in &mut self.activity {
+                *a *= 1e-100;
+            }
+            self.var_inc *= 1e-100;
+        }
+        self.heap.increased(v, &self.activity);
+    }
+
+    fn bump_clause(&mut self, cref: u32) {
+        let slot = cref as usize + 2;
+        let a = f32::from_bits(self.arena[slot]) + self.cla_inc;
+        self.arena[slot] = a.to_bits();
+        if a > 1e20 {
+            for &c in &self.learnts {
+                let s = c as usize + 2;
+                self.arena[s] = (f32::from_bits(self.arena[s]) * 1e-20).to_bits();
+            }
+            self.cla_inc *= 1e-20;
+        }
+    }
+
+    fn abstract_level(&self, v: usize) -> u32 {
+        1 << (self.level[v] & 31)
+    }
+
+    /// First-UIP analysis of `conflict`: the learnt clause (asserting literal first, a
+    /// literal of the backtrack level second), the backtrack level and the clause's LBD.
+    fn analyze(&mut self, mut conflict: u32) -> (Vec<Lit>, u32, u32) {
+        let mut learnt = vec![Lit(0)];
+        let mut path = 0u32;
+        let mut pivot: Option<Lit> = None;
+        let mut index = self.trail.len();
+        loop {
+            if self.arena[conflict as usize + 1] & LEARNT != 0 {
+                self.bump_clause(conflict);
+            }
+            for k in 0..self.clause_len(conflict) {
+                let q = self.clause_lit(conflict, k);
+                let v = q.var();
+                if pivot.is_some_and(|p| p.var() == v) || self.seen[v] || self.level[v] == 0 {
+                    continue;
+                }
+                self.bump_var(v);
+                self.seen[v] = true;
+                if self.level[v] >= self.decision_level() {
+                    path += 1;
+                } else {
+                    learnt.push(q);
+                }
+            }
+            loop {
+                index -= 1;
+                if self.seen[self.trail[index].var()] {
+                    break;
+                }
+            }
+            let p = self.trail[index];
+            self.seen[p.var()] = false;
+            path -= 1;
+            pivot = Some(p);
+            if path == 0 {
+                learnt[0] = !p;
+                break;
+            }
+            conflict = self.reason[p.var()];
+        }
+        // recursive minimisation: drop literals implied by the others
+        self.to_clear.clear();
+        self.to_clear.extend_from_slice(&learnt);
+        let levels = learnt[1..]
+            .iter()
+            .fold(0u32, |acc, l| acc | self.abstract_level(l.var()));
+        let mut kept = 1;
+        for k in 1..learnt.len() {
+            let l = learnt[k];
+            if self.reason[l.var()] == NO_REASON || !self.redundant(l, levels) {
+                learnt[kept] = l;
+                kept += 1;
+            }
+        }
+        learnt.truncate(kept);
+        for k in 0..self.to_clear.len() {
+            let v = self.to_clear[k].var();
+            self.seen[v] = false;
+        }
+        // the literal of the highest remaining level goes second
+        let mut bt = 0;
+        if learnt.len() > 1 {
+            let mut best = 1;
+            for k in 2..learnt.len() {
+                if self.level[learnt[k].var()] > self.level[learnt[best].var()] {
+                    best = k;
+                }
+            }
+            learnt.swap(1, best);
+            bt = self.level[learnt[1].var()];
+        }
+        let mut lvls: Vec<u32> = learnt.iter().map(|l| self.level[l.var()]).collect();
+        lvls.sort_unstable();
+        lvls.dedup();
+        (learnt, bt, lvls.len() as u32)
+    }
+
+    /// Whether `l` (in the learnt clause, with a reason) follows from the clause's other
+    /// literals; marks what it visits as seen (cleared by the caller).
+    fn redundant(&mut self, l: Lit, levels: u32) -> bool {
+        self.stack.clear();
+        self.stack.push(l);
+        let top = self.to_clear.len();
+        while let Some(q) = self.stack.pop() {
+            let c = self.reason[q.var()];
+            for k in 0..self.clause_len(c) {
+                let r = self.clause_lit(c, k);
+                let v = r.var();
+                if v == q.var() || self.seen[v] || self.level[v] == 0 {
+                    continue;
+                }
+                if self.reason[v] != NO_REASON && self.abstract_level(v) & levels != 0 {
+                    self.seen[v] = true;
+                    self.stack.push(r);
+                    self.to_clear.push(r);
+                } else {
+                    for k in top..self.to_clear.len() {
+                        let v = self.to_clear[k].var();
+                        self.seen[v] = false;
+                    }
+                    self.to_clear.truncate(top);
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    fn locked(&self, cref: u32) -> bool {
+        let l = self.clause_lit(cref, 0);
+        self.reason[l.var()] == cref && self.lit_value(l) == TRUE
+    }
+
+    /// Deletes the worse half of the long learnt clauses (by LBD, then activity), keeping
+    /// the glue clauses (LBD 2) and those that are reasons now, then compacts the arena.
+    fn reduce(&mut self) {
+        let mut cands: Vec<u32> = self
+            .learnts
+            .iter()
+            .copied()
+            .filter(|&c| self.clause_len(c) > 2 && self.arena[c as usize + 1] >> 2 > 2)
+            .collect();
+        let key = |s: &Sat, c: u32| {
+            (
+                s.arena[c as usize + 1] >> 2,
+                std::cmp::Reverse(f32::from_bits(s.arena[c as usize + 2]).to_bits()),
+            )
+        };
+        cands.sort_by_key(|&c| key(self, c));
+        for &c in &cands[cands.len() / 2..] {
+            if !self.locked(c) {
+                self.arena[c as usize + 1] |= DELETED;
+            }
+        }
+        // compact: copy the live clauses, leave each one's new address in its old header
+        let old = std::mem::take(&mut self.arena);
+        let forward = |list: &mut Vec<u32>, arena: &mut Vec<u32>| {
+            list.retain(|&c| old[c as usize + 1] & DELETED == 0);
+            for c in list.iter_mut() {
+                let start = *c as usize;
+                let len = old[start] as usize;
+                let new = arena.len() as u32;
+                arena.extend_from_slice(&old[start..start + HDR + len]);
+                *c = new;
+            }
+        };
+        let mut arena = Vec::with_capacity(old.len());
+        let mut originals = std::mem::take(&mut self.originals);
+        let mut learnts = std::mem::take(&mut self.learnts);
+        let before_o = originals.clone();
+        let before_l: Vec<u32> = learnts
+            .iter()
+            .copied()
+            .filter(|&c| old[c as usize + 1] & DELETED == 0)
+            .collect();
+        forward(&mut originals, &mut arena);
+        forward(&mut learnts, &mut arena);
+        let mut map = std::collections::HashMap::with_capacity(before_o.len() + before_l.len());
+        for (o, n) in before_o.iter().zip(&originals) {
+            map.insert(*o, *n);
+        }
+        for (o, n) in before_l.iter().zip(&learnts) {
+            map.insert(*o, *n);
+        }
+        for l in &self.trail {
+            let r = &mut self.reason[l.var()];
+            if *r != NO_REASON {
+                *r = map[r];
+            }
+        }
+        self.arena = arena;
+        self.originals = originals;
+        self.learnts = learnts;
+        for w in &mut self.watches {
+            w.clear();
+        }
+        for k in 0..self.originals.len() {
+            self.attach(self.originals[k]);
+        }
+        for k in 0..self.learnts.len() {
+            self.attach(self.learnts[k]);
+        }
+    }
+
+    fn pick_branch(&mut self) -> Option<Lit> {
+        while let Some(v) = self.heap.pop(&self.activity) {
+            if self.assigns[v] == UNDEF && self.decision[v] {
+                let v32 = v as u32;
+                return Some(if self.phase[v] {
+                    Lit::pos(v32)
+                } else {
+                    Lit::neg(v32)
+                });
+            }
+        }
+        None
+    }
+
+    /// Searches for a satisfying assignment in which every literal of `assumptions` holds,
+    /// within `max_conflicts` more conflicts and the deadline. On [`Outcome::Sat`],
+    /// [`Sat::value`] reads the model. What is learnt stays valid without the assumptions.
+    pub fn solve(
+        &mut self,
+        assumptions: &[Lit],
+        max_conflicts: u64,
+        deadline: Option<Instant>,
+    ) -> Outcome {
+        if !self.ok {
+            return Outcome::Unsat;
+        }
+        let stop_at = self.conflicts.saturating_add(max_conflicts);
+        loop {
+            // a call under assumptions is a short look at a neighbourhood: restarting would
+            // replay the assumptions for little gain
+            let allowed = if assumptions.is_empty() {
+                luby(self.restarts) * RESTART_UNIT
+            } else {
+                u64::MAX
+            };
+            self.restarts += 1;
+            let mut here = 0u64;
+            loop {
+                if let Some(conflict) = self.propagate() {
+                    self.conflicts += 1;
+                    here += 1;
+                    if self.decision_level() == 0 {
+                        self.ok = false;
+                        return Outcome::Unsat;
+                    }
+                    if self.decision_level() == 1 && !assumptions.is_empty() {
+                        // the assumptions alone conflict
+                        self.cancel_until(0);
+                        return Outcome::Unsat;
+                    }
+                    let (learnt, bt, lbd) = self.analyze(conflict);
+                    self.cancel_until(bt);
+                    if learnt.len() == 1 {
+                        self.enqueue(learnt[0], NO_REASON);
+                    } else {
+                        let cref = self.alloc(&learnt, true, lbd);
+                        self.learnts.push(cref);
+                        self.attach(cref);
+                        self.enqueue(learnt[0], cref);
+                    }
+                    self.var_inc /= VAR_DECAY;
+                    self.cla_inc /= CLAUSE_DECAY;
+                    if self.conflicts >= self.next_reduce {
+                        self.reductions += 1;
+                        self.next_reduce =
+                            self.conflicts + FIRST_REDUCE + REDUCE_STEP * self.reductions;
+                        self.reduce();
+                    }
+                    if self.conflicts & 255 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+                        self.cancel_until(0);
+                        return Outcome::Unknown;
+                    }
+                    continue;
+                }
+                if self.conflicts >= stop_at {
+                    self.cancel_until(0);
+                    return Outcome::Unknown;
+                }
+                if here >= allowed {
+                    self.cancel_until(0);
+                    break;
+                }
+                // all assumptions are decided together on level 1: after a conflict the
+                // search backjumps no lower than them unless it learnt a unit
+                if !assumptions.is_empty() && self.decision_level() == 0 {
+                    self.trail_lim.push(self.trail.len());
+                    for &a in assumptions {
+                        match self.lit_value(a) {
+                            TRUE => {}
+                            FALSE => {
+                                self.cancel_until(0);
+                                return Outcome::Unsat;
+                            }
+                            _ => self.enqueue(a, NO_REASON),
+                        }
+                    }
+                    continue;
+                }
+                match self.pick_branch() {
+                    Some(l) => {
+                        self.trail_lim.push(self.trail.len());
+                        self.enqueue(l, NO_REASON);
+                    }
+                    None => {
+                        self.model = self.assigns.iter().map(|&a| a == TRUE).collect();
+                        self.cancel_until(0);
+                        return Outcome::Sat;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The Luby sequence 1 1 2 1 1 2 4 1 1 2 ... at index `i`.
+fn luby(mut i: u64) -> u64 {
+    let (mut size, mut seq) = (1u64, 0u32);
+    while size < i + 1 {
+        seq += 1;
+        size = 2 * size + 1;
+    }
+    while size - 1 != i {
+        size = (size - 1) >> 1;
+        seq -= 1;
+        i %= size;
+    }
+    1 << seq
+}
+
+/// A binary max-heap of variables by activity.
+#[derive(Default)]
+struct VarHeap {
+    heap: Vec<usize>,
+    pos: Vec<usize>,
+}
+
+impl VarHeap {
+    const ABSENT: usize = usize::MAX;
+
+    fn contains(&self, v: usize) -> bool {
+        v < self.pos.len() && self.pos[v] != Self::ABSENT
+    }
+
+    fn insert(&mut self, v: usize, act: &[f64]) {
+        if self.pos.len() <= v {
+            self.pos.resize(v + 1, Self::ABSENT);
+        }
+        self.pos[v] = self.heap.len();
+        self.heap.push(v);
+        self.up(self.heap.len() - 1, act);
+    }
+
+    fn increased(&mut self, v: usize, act: &[f64]) {
+        if self.contains(v) {
+            self.up(self.pos[v], act);
+        }
+    }
+
+    fn pop(&mut self, act: &[f64]) -> Option<usize> {
+        let top = *self.heap.first()?;
+        let last = self.heap.pop()?;
+        self.pos[top] = Self::ABSENT;
+        if !self.heap.is_empty() {
+            self.heap[0] = last;
+            self.pos[last] = 0;
+            self.down(0, act);
+        }
+        Some(top)
+    }
+
+    fn up(&mut self, mut i: usize, act: &[f64]) {
+        let v = self.heap[i];
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if act[self.heap[parent]] >= act[v] {
+                break;
+            }
+            self.heap[i] = self.heap[parent];
+            self.pos[self.heap[i]] = i;
+            i = parent;
+        }
+        self.heap[i] = v;
+        self.pos[v] = i;
+    }
+
+    fn down(&mut self, mut i: usize, act: &[f64]) {
+        let v = self.heap[i];
+        loop {
+            let left = 2 * i + 1;
+            if left >= self.heap.len() {
+                break;
+            }
+            let right = left + 1;
+            let child = if right < self.heap.len() && act[self.heap[right]] > act[self.heap[left]] {
+                right
+            } else {
+                left
+            };
+            if act[self.heap[child]] <= act[v] {
+                break;
+            }
+            self.heap[i] = self.heap[child];
+            self.pos[self.heap[i]] = i;
+            i = child;
+        }
+        self.heap[i] = v;
+        self.pos[v] = i;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solver::rng::Rng;
+
+    fn lit(x: i32) -> Lit {
+        let v = x.unsigned_abs() - 1;
+        if x > 0 {
+            Lit::pos(v)
+        } else {
+            Lit::neg(v)
+        }
+    }
+
+    fn satisfiable_by_enumeration(n: usize, clauses: &[Vec<i32>]) -> bool {
+        (0u32..1 << n).any(|bits| {
+            clauses.iter().all(|c| {
+                c.iter().any(|&x| {
+                    let v = bits >> (x.unsigned_abs() - 1) & 1 == 1;
+                    v == (x > 0)
+                })
+            })
+        })
+    }
+
+    #[test]
+    fn luby_sequence_starts_as_published() {
+        let got: Vec<u64> = (0..15).map(luby).collect();
+        assert_eq!(got, [1, 1, 2, 1, 1, 2, 4, 1, 1, 2, 1, 1, 2, 4, 8]);
+    }
+
+    #[test]
+    fn random_3sat_agrees_with_enumeration_and_models_satisfy() {
+        let mut rng = Rng::new(11);
+        let (mut sat_seen, mut unsat_seen) = (0, 0);
+        for _ in 0..400 {
+            let n = 4 + rng.below(9) as usize;
+            let m = (n as f64 * (3.0 + rng.unit() * 2.5)) as usize;
+            let clauses: Vec<Vec<i32>> = (0..m)
+                .map(|_| {
+                    (0..3)
+                        .map(|_| {
+                            let v = 1 + rng.below(n as u32) as i32;
+                            if rng.below(2) == 0 {
+                                v
+                            } else {
+                                -v
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            let mut s = Sat::new();
+            for _ in 0..n {
+                s.new_var();
+            }
+            for c in &clauses {
+                let lits: Vec<Lit> = c.iter().map(|&x| lit(x)).collect();
+                s.add_clause(&lits);
+            }
+            let expected = satisfiable_by_enumeration(n, &clauses);
+            match s.solve(&[], u64::MAX, None) {
+                Outcome::Sat => {
+                    assert!(expected);
+                    sat_seen += 1;
+                    for c in &clauses {
+                        assert!(c.iter().any(|&x| s.value(x.unsigned_abs() - 1) == (x > 0)));
+                    }
+                }
+                Outcome::Unsat => {
+                    assert!(!expected);
+                    unsat_seen += 1;
+                }
+                Outcome::Unknown => panic!("no budget was set"),
+            }
+        }
+        assert!(
+            sat_seen > 50 && unsat_seen > 50,
+            "{sat_seen} / {unsat_seen}"
+        );
+    }
+
+    /// Pigeonhole 7 into 6 takes thousands of conflicts: it exercises restarts, the
+    /// learnt-clause reduction and the arena compaction.
+    #[test]
+    fn pigeonhole_is_unsatisfiable_and_one_more_hole_is_not() {
+        for (pigeons, holes, expected) in [(7, 6, Outcome::Unsat), (7, 7, Outcome::Sat)] {
+            let mut s = Sat::new();
+            let var = |p: u32, h: u32| p * holes + h;
+            for _ in 0..pigeons * holes {
+                s.new_var();
+            }
+            for p in 0..pigeons {
+                let c: Vec<Lit> = (0..holes).map(|h| Lit::pos(var(p, h))).collect();
+                s.add_clause(&c);
+            }
+            for h in 0..holes {
+                for p in 0..pigeons {
+                    for q in p + 1..pigeons {
+                        s.add_clause(&[Lit::neg(var(p, h)), Lit::neg(var(q, h))]);
+                    }
+                }
+            }
+            assert_eq!(s.solve(&[], u64::MAX, None), expected);
+        }
+    }
+
+    #[test]
+    fn clauses_added_between_calls_tighten_the_formula() {
+        let mut s = Sat::new();
+        let (a, b) = (s.new_var(), s.new_var());
+        s.add_clause(&[Lit::pos(a), Lit::pos(b)]);
+        s.set_phase(a, true);
+        assert_eq!(s.solve(&[], u64::MAX, None), Outcome::Sat);
+        s.add_clause(&[Lit::neg(a)]);
+        assert_eq!(s.solve(&[], u64::MAX, None), Outcome::Sat);
+        assert!(!s.value(a) && s.value(b));
+        assert!(!s.add_clause(&[Lit::neg(b)]));
+        assert_eq!(s.solve(&[], u64::MAX, None), Outcome::Unsat);
+    }
+
+    #[test]
+    fn assumptions_hold_in_models_and_a_refutation_under_them_leaves_the_formula_alone() {
+        // x0 + x1 + x2 >= 2 as clauses: every pair has one true
+        let mut s = Sat::new();
+        let v: Vec<u32> = (0..3).map(|_| s.new_var()).collect();
+        for (a, b) in [(0, 1), (0, 2), (1, 2)] {
+            s.add_clause(&[Lit::pos(v[a]), Lit::pos(v[b])]);
+        }
+        assert_eq!(s.solve(&[Lit::neg(v[0])], u64::MAX, None), Outcome::Sat);
+        assert!(!s.value(v[0]) && s.value(v[1]) && s.value(v[2]));
+        let two_false = [Lit::neg(v[0]), Lit::neg(v[2])];
+        assert_eq!(s.solve(&two_false, u64::MAX, None), Outcome::Unsat);
+        assert_eq!(s.solve(&[], u64::MAX, None), Outcome::Sat);
+        assert_eq!(s.solve(&[Lit::neg(v[1])], u64::MAX, None), Outcome::Sat);
+        assert!(s.value(v[0]) && !s.value(v[1]) && s.value(v[2]));
+    }
+
+    #[test]
+    fn a_conflict_budget_stops_the_search() {
+        let (pigeons, holes) = (9, 8);
+        let mut s = Sat::new();
+        for _ in 0..pigeons * holes {
+            s.new_var();
+        }
+        for p in 0..pigeons {
+            let c: Vec<Lit> = (0..holes).map(|h| Lit::pos(p * holes + h)).collect();
+            s.add_clause(&c);
+        }
+        for h in 0..holes {
+            for p in 0..pigeons {
+                for q in p + 1..pigeons {
+                    s.add_clause(&[Lit::neg(p * holes + h), Lit::neg(q * holes + h)]);
+                }
+            }
+        }
+        assert_eq!(s.solve(&[], 100, None), Outcome::Unknown);
+        assert!(s.conflicts() >= 100);
+    }
+}
