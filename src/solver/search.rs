@@ -77,7 +77,7 @@ const BREAKS_ROUND: u64 = 50_000;
 /// Conflicts for each refutation of the lower-bound proof, and the share of the time
 /// (with a deadline) the proof may take.
 const PROOF_CONFLICTS: u64 = 50_000;
-const PROOF_SHARE: f64 = 0.1;
+const PROOF_SHARE: f64 = 0.05;
 
 /// Percent of the moves that repair one participant's day exactly (breaks measure only).
 const REPAIR_SHARE: u32 = 10;
