@@ -147,12 +147,8 @@ impl Encoder<'_> {
             self.at_most_one(&lits);
         }
         for list in &at_slot {
-            let rooms = md.rooms as usize;
-            if list.len() > rooms {
-                let lits: Vec<Lit> = list.iter().map(|&(_, l)| l).collect();
-                let count = self.totalizer(&lits, rooms + 1);
-                self.sat.add_clause(&[!count[rooms]]);
-            }
+            let lits: Vec<Lit> = list.iter().map(|&(_, l)| l).collect();
+            self.at_most(&lits, md.rooms as usize);
         }
         // participants: a busy literal per slot (None: never busy there)
         let mut busy: Vec<Option<Lit>> = vec![None; md.n_parts * n];
@@ -185,10 +181,7 @@ impl Encoder<'_> {
         // implied: each participant is busy in exactly as many slots as it has meetings
         for p in 0..md.n_parts {
             let free: Vec<Lit> = (0..n).filter_map(|t| busy[p * n + t]).map(|l| !l).collect();
-            let spare = free.len().saturating_sub(meetings_of[p]);
-            if spare < free.len() {
-                self.at_most_k(&free, spare);
-            }
+            self.at_most(&free, free.len().saturating_sub(meetings_of[p]));
         }
         let breaks = self.breaks(&busy, &busy_now, &meetings_of);
         self.totalizer(&breaks, cap)
@@ -273,37 +266,11 @@ impl Encoder<'_> {
         }
     }
 
-    /// At most `k` of `lits` (a sequential counter).
-    fn at_most_k(&mut self, lits: &[Lit], k: usize) {
-        if k == 0 {
-            for &l in lits {
-                self.sat.add_clause(&[!l]);
-            }
-            return;
-        }
-        if k >= lits.len() {
-            return;
-        }
-        // s[j]: more than j of the literals so far are true
-        let mut prev: Vec<Lit> = Vec::new();
-        for (i, &l) in lits.iter().enumerate() {
-            if !prev.is_empty() && prev.len() == k {
-                // the k + 1st true literal is forbidden
-                self.sat.add_clause(&[!l, !prev[k - 1]]);
-            }
-            if i + 1 == lits.len() {
-                break;
-            }
-            let width = (i + 1).min(k);
-            let cur: Vec<Lit> = (0..width).map(|_| self.aux(false)).collect();
-            self.sat.add_clause(&[!l, cur[0]]);
-            for j in 0..prev.len().min(width) {
-                self.sat.add_clause(&[!prev[j], cur[j]]);
-                if j + 1 < width {
-                    self.sat.add_clause(&[!l, !prev[j], cur[j + 1]]);
-                }
-            }
-            prev = cur;
+    /// At most `k` of `lits`.
+    fn at_most(&mut self, lits: &[Lit], k: usize) {
+        if lits.len() > k {
+            let count = self.totalizer(lits, k + 1);
+            self.sat.add_clause(&[!count[k]]);
         }
     }
 
