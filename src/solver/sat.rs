@@ -532,44 +532,26 @@ impl Sat {
             }
         }
         // compact: copy the live clauses, leave each one's new address in its old header
-        let old = std::mem::take(&mut self.arena);
-        let forward = |list: &mut Vec<u32>, arena: &mut Vec<u32>| {
+        let mut old = std::mem::take(&mut self.arena);
+        let mut arena = Vec::with_capacity(old.len());
+        for list in [&mut self.originals, &mut self.learnts] {
             list.retain(|&c| old[c as usize + 1] & DELETED == 0);
             for c in list.iter_mut() {
                 let start = *c as usize;
-                let len = old[start] as usize;
                 let new = arena.len() as u32;
-                arena.extend_from_slice(&old[start..start + HDR + len]);
+                arena.extend_from_slice(&old[start..start + HDR + old[start] as usize]);
+                old[start + 2] = new;
                 *c = new;
             }
-        };
-        let mut arena = Vec::with_capacity(old.len());
-        let mut originals = std::mem::take(&mut self.originals);
-        let mut learnts = std::mem::take(&mut self.learnts);
-        let before_o = originals.clone();
-        let before_l: Vec<u32> = learnts
-            .iter()
-            .copied()
-            .filter(|&c| old[c as usize + 1] & DELETED == 0)
-            .collect();
-        forward(&mut originals, &mut arena);
-        forward(&mut learnts, &mut arena);
-        let mut map = std::collections::HashMap::with_capacity(before_o.len() + before_l.len());
-        for (o, n) in before_o.iter().zip(&originals) {
-            map.insert(*o, *n);
         }
-        for (o, n) in before_l.iter().zip(&learnts) {
-            map.insert(*o, *n);
-        }
+        // reasons are never deleted, so each has a forwarding address
         for l in &self.trail {
             let r = &mut self.reason[l.var()];
             if *r != NO_REASON {
-                *r = map[r];
+                *r = old[*r as usize + 2];
             }
         }
         self.arena = arena;
-        self.originals = originals;
-        self.learnts = learnts;
         for w in &mut self.watches {
             w.clear();
         }
@@ -816,6 +798,27 @@ mod tests {
         })
     }
 
+    /// Every pigeon in a hole, no two in one.
+    fn pigeonhole(pigeons: u32, holes: u32) -> Sat {
+        let mut s = Sat::new();
+        let var = |p: u32, h: u32| p * holes + h;
+        for _ in 0..pigeons * holes {
+            s.new_var();
+        }
+        for p in 0..pigeons {
+            let c: Vec<Lit> = (0..holes).map(|h| Lit::pos(var(p, h))).collect();
+            s.add_clause(&c);
+        }
+        for h in 0..holes {
+            for p in 0..pigeons {
+                for q in p + 1..pigeons {
+                    s.add_clause(&[Lit::neg(var(p, h)), Lit::neg(var(q, h))]);
+                }
+            }
+        }
+        s
+    }
+
     #[test]
     fn luby_sequence_starts_as_published() {
         let got: Vec<u64> = (0..15).map(luby).collect();
@@ -878,23 +881,10 @@ mod tests {
     #[test]
     fn pigeonhole_is_unsatisfiable_and_one_more_hole_is_not() {
         for (pigeons, holes, expected) in [(7, 6, Outcome::Unsat), (7, 7, Outcome::Sat)] {
-            let mut s = Sat::new();
-            let var = |p: u32, h: u32| p * holes + h;
-            for _ in 0..pigeons * holes {
-                s.new_var();
-            }
-            for p in 0..pigeons {
-                let c: Vec<Lit> = (0..holes).map(|h| Lit::pos(var(p, h))).collect();
-                s.add_clause(&c);
-            }
-            for h in 0..holes {
-                for p in 0..pigeons {
-                    for q in p + 1..pigeons {
-                        s.add_clause(&[Lit::neg(var(p, h)), Lit::neg(var(q, h))]);
-                    }
-                }
-            }
-            assert_eq!(s.solve(&[], u64::MAX, None), expected);
+            assert_eq!(
+                pigeonhole(pigeons, holes).solve(&[], u64::MAX, None),
+                expected
+            );
         }
     }
 
@@ -931,22 +921,7 @@ mod tests {
 
     #[test]
     fn a_conflict_budget_stops_the_search() {
-        let (pigeons, holes) = (9, 8);
-        let mut s = Sat::new();
-        for _ in 0..pigeons * holes {
-            s.new_var();
-        }
-        for p in 0..pigeons {
-            let c: Vec<Lit> = (0..holes).map(|h| Lit::pos(p * holes + h)).collect();
-            s.add_clause(&c);
-        }
-        for h in 0..holes {
-            for p in 0..pigeons {
-                for q in p + 1..pigeons {
-                    s.add_clause(&[Lit::neg(p * holes + h), Lit::neg(q * holes + h)]);
-                }
-            }
-        }
+        let mut s = pigeonhole(9, 8);
         assert_eq!(s.solve(&[], 100, None), Outcome::Unknown);
         assert!(s.conflicts() >= 100);
     }
