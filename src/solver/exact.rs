@@ -1,19 +1,25 @@
-//! Lower bounds under the breaks measure: "the same meetings with at most K breaks" as a
-//! SAT formula, refuted by [`super::sat`] for K = 0, 1, ... until a refutation runs out of
-//! budget. A refuted K proves that every schedule of these meetings has more breaks, so a
-//! search that reaches K + 1 can stop: its schedule is optimal. A formula that is
-//! satisfiable gives such an optimal schedule itself.
+//! Optimal schedules under the breaks measure, by a core-guided MaxSAT proof over the
+//! CNF of "these meetings, each somewhere" (see [`lower_bound`]). Every refutation
+//! proves one more break unavoidable, so a search that reaches the bound can stop; the
+//! first satisfiable call gives an optimal schedule itself.
 //!
 //! It applies when every meeting is one slot long, needs no interpreter, and is worth the
 //! same at each of its starts (no comfort or stability differences): then the score of a
 //! schedule of a fixed set of meetings depends on its breaks alone.
 //!
-//! Variables: `x[m, t]` meeting m starts at slot t (the only ones branched on);
-//! `y[p, t]` participant p is busy at t; `after[p, i]` p is busy somewhere from day
-//! position i on; `brk[p, i]` p's day breaks after position i (busy at i, free at i + 1,
-//! busy later). A totalizer counts the breaks, and each bound is an assumption on its
-//! outputs, so what one refutation learns serves the next.
+//! Variables: `x[m, t]` meeting m starts at slot t; `y[p, t]` participant p is busy at
+//! t; `after[p, i]` p is busy somewhere from day position i on; `brk[p, i]` p's day
+//! breaks after position i (busy at i, free at i + 1, busy later); for a participant
+//! whose meetings all fall on one day, the position of its first meeting in order
+//! encoding, which without a break fixes every `y` of the day (see [`Encoder::window`]).
+//! Implied constraints make the search fast: each participant is busy in exactly as many
+//! slots as it has meetings, and no slot holds more people than its rooms seat (without
+//! it, a schedule without breaks and within the rooms took minutes instead of
+//! milliseconds to find). The room limits themselves enter lazily, for the slots a model
+//! overfills.
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::model::{Model, NONE};
@@ -47,6 +53,14 @@ pub fn breaks_of(md: &Model, start: &[u32]) -> u64 {
     mask.iter().map(|&k| md.idle_cost(0, k).max(0) as u64).sum()
 }
 
+/// What a proof running on another thread shares: the bound proven so far, and a flag
+/// that stops it.
+#[derive(Default)]
+pub struct Status {
+    pub proven: AtomicU64,
+    pub stop: Arc<AtomicBool>,
+}
+
 /// What the lower-bound proof found for the meetings of a schedule.
 #[derive(Debug, PartialEq, Eq)]
 pub struct LowerBound {
@@ -58,13 +72,19 @@ pub struct LowerBound {
 }
 
 /// Proves a lower bound on the breaks of any schedule of the meetings scheduled in
-/// `start` (feasible; see [`applies`]), each refutation within `conflicts`, all within
-/// the deadline.
+/// `start` (feasible; see [`applies`]) within `conflicts` and the deadline.
+///
+/// Core-guided (OLL): every break is assumed away; each refutation names a core of
+/// breaks (or of counts over earlier cores) of which one at least must happen, so the
+/// bound rises by one and the core's members are replaced by "at most one of them" (a
+/// count that later cores relax further). The first satisfiable call is optimal, and its
+/// model has most breaks pinned away, which is what makes it easy to find.
 pub fn lower_bound(
     md: &Model,
     start: &[u32],
     conflicts: u64,
     deadline: Option<Instant>,
+    status: &Status,
 ) -> LowerBound {
     let best = breaks_of(md, start);
     let mut bound = LowerBound {
@@ -78,29 +98,74 @@ pub fn lower_bound(
         md,
         sat: Sat::new(),
         x: vec![Vec::new(); md.n_meetings],
+        rooms_pending: Vec::new(),
     };
-    let count = enc.encode(start, best as usize);
-    while let Some(&more) = count.get(bound.breaks as usize) {
-        let assume = [!more];
-        match enc.sat.solve(&assume, conflicts, deadline) {
-            Outcome::Unsat => bound.breaks += 1,
+    enc.sat.set_interrupt(status.stop.clone());
+    let groups = enc.encode(start);
+    let stop_at = enc.sat.conflicts().saturating_add(conflicts);
+    // one soft per participant and day: its breaks, counted, stay at zero
+    let mut softs: Vec<Soft> = groups
+        .iter()
+        .map(|group| {
+            let outs = enc.totalizer(group, group.len().min(best as usize));
+            Soft {
+                holds: !outs[0],
+                count: Some((std::rc::Rc::new(outs), 0)),
+            }
+        })
+        .collect();
+    loop {
+        let assume: Vec<Lit> = softs.iter().map(|s| s.holds).collect();
+        let left = stop_at.saturating_sub(enc.sat.conflicts());
+        match enc.sat.solve(&assume, left, deadline) {
             Outcome::Unknown => break,
             Outcome::Sat => {
+                if enc.add_violated_rooms() {
+                    continue;
+                }
                 let found = enc.model_starts(start);
-                debug_assert_eq!(breaks_of(md, &found), bound.breaks);
-                bound.optimal = Some(found);
+                if breaks_of(md, &found) == bound.breaks {
+                    bound.optimal = Some(found);
+                }
                 break;
+            }
+            Outcome::Unsat => {
+                let core = enc.trim(enc.sat.core().to_vec(), stop_at, deadline);
+                // an empty core: the formula itself is refuted, which `start` contradicts
+                if core.is_empty() {
+                    break;
+                }
+                bound.breaks += 1;
+                status.proven.store(bound.breaks, Ordering::Relaxed);
+                if bound.breaks >= best {
+                    break;
+                }
+                enc.relax(&mut softs, &core, best as usize);
             }
         }
     }
     bound
 }
 
+/// A soft constraint of the core-guided proof, held by assumption: a break that does not
+/// happen, or a count over an earlier core that stays at most `k`.
+struct Soft {
+    holds: Lit,
+    /// The count's outputs (j true when more than j) and `k`, for a count.
+    count: Option<(std::rc::Rc<Vec<Lit>>, usize)>,
+}
+
+/// Calls that try to shrink a core, each on the last core's members alone.
+const TRIM_ROUNDS: usize = 5;
+
 struct Encoder<'a> {
     md: &'a Model,
     sat: Sat,
     /// Per meeting, its (slot, variable) pairs; empty for unscheduled meetings.
     x: Vec<Vec<(u32, u32)>>,
+    /// Per slot, the meetings that may start there, while its room limit is not yet in
+    /// the formula (emptied when it is).
+    rooms_pending: Vec<Vec<Lit>>,
 }
 
 impl Encoder<'_> {
@@ -113,9 +178,9 @@ impl Encoder<'_> {
         Lit::pos(v)
     }
 
-    /// Encodes the schedules of `start`'s meetings; returns the count of breaks up to
-    /// `cap` (output j is true when there are more than j).
-    fn encode(&mut self, start: &[u32], cap: usize) -> Vec<Lit> {
+    /// Encodes the schedules of `start`'s meetings; returns the break literals of each
+    /// participant and day (where it may have some).
+    fn encode(&mut self, start: &[u32]) -> Vec<Vec<Lit>> {
         let md = self.md;
         let n = md.n_slots;
         let mut busy_now = vec![false; md.n_parts * n];
@@ -146,10 +211,11 @@ impl Encoder<'_> {
             self.sat.add_clause(&lits);
             self.at_most_one(&lits);
         }
-        for list in &at_slot {
-            let lits: Vec<Lit> = list.iter().map(|&(_, l)| l).collect();
-            self.at_most(&lits, md.rooms as usize);
-        }
+        self.rooms_pending = at_slot
+            .iter()
+            .map(|list| list.iter().map(|&(_, l)| l).collect())
+            .filter(|lits: &Vec<Lit>| lits.len() > md.rooms as usize)
+            .collect();
         // participants: a busy literal per slot (None: never busy there)
         let mut busy: Vec<Option<Lit>> = vec![None; md.n_parts * n];
         let mut of_part: Vec<Vec<Lit>> = vec![Vec::new(); md.n_parts];
@@ -180,11 +246,99 @@ impl Encoder<'_> {
         }
         // implied: each participant is busy in exactly as many slots as it has meetings
         for p in 0..md.n_parts {
-            let free: Vec<Lit> = (0..n).filter_map(|t| busy[p * n + t]).map(|l| !l).collect();
+            let busy_p: Vec<Lit> = (0..n).filter_map(|t| busy[p * n + t]).collect();
+            let free: Vec<Lit> = busy_p.iter().map(|&l| !l).collect();
             self.at_most(&free, free.len().saturating_sub(meetings_of[p]));
+            self.at_most(&busy_p, meetings_of[p]);
         }
-        let breaks = self.breaks(&busy, &busy_now, &meetings_of);
-        self.totalizer(&breaks, cap)
+        // implied by the rooms: no more people at a slot than its largest meetings seat
+        for (t, list) in at_slot.iter().enumerate() {
+            let mut sizes: Vec<usize> = list
+                .iter()
+                .map(|&(m, _)| md.parts(m as usize).len())
+                .collect();
+            sizes.sort_unstable_by(|a, b| b.cmp(a));
+            let seats: usize = sizes.iter().take(md.rooms as usize).sum();
+            let people: Vec<Lit> = (0..md.n_parts).filter_map(|p| busy[p * n + t]).collect();
+            self.at_most(&people, seats);
+        }
+        self.breaks(&busy, &busy_now, &meetings_of)
+    }
+
+    /// Adds the room limit of each slot where the last model holds more meetings than
+    /// rooms; false when there is none.
+    fn add_violated_rooms(&mut self) -> bool {
+        let rooms = self.md.rooms as usize;
+        let mut pending = std::mem::take(&mut self.rooms_pending);
+        let before = pending.len();
+        pending.retain(|lits| {
+            let used = lits
+                .iter()
+                .filter(|l| self.sat.value(l.var() as u32))
+                .count();
+            if used > rooms {
+                self.at_most(lits, rooms);
+                false
+            } else {
+                true
+            }
+        });
+        let added = pending.len() < before;
+        self.rooms_pending = pending;
+        added
+    }
+
+    /// Shrinks a core by refuting its members alone again, while that makes it smaller.
+    fn trim(&mut self, mut core: Vec<Lit>, stop_at: u64, deadline: Option<Instant>) -> Vec<Lit> {
+        for _ in 0..TRIM_ROUNDS {
+            if core.len() <= 1 {
+                break;
+            }
+            let left = stop_at.saturating_sub(self.sat.conflicts());
+            if self.sat.solve(&core, left, deadline) != Outcome::Unsat
+                || self.sat.core().len() >= core.len()
+            {
+                break;
+            }
+            core = self.sat.core().to_vec();
+        }
+        core
+    }
+
+    /// Replaces the softs of `core` by "at most one of them is broken" and moves each
+    /// count among them one further; counts go up to `cap`.
+    fn relax(&mut self, softs: &mut Vec<Soft>, core: &[Lit], cap: usize) {
+        let mut in_core = core.to_vec();
+        in_core.sort_unstable();
+        let mut broken = Vec::new();
+        let mut kept = Vec::with_capacity(softs.len());
+        for s in softs.drain(..) {
+            if in_core.binary_search(&s.holds).is_err() {
+                kept.push(s);
+                continue;
+            }
+            broken.push(!s.holds);
+            if let Some((outs, k)) = s.count {
+                if let Some(&next) = outs.get(k + 1) {
+                    kept.push(Soft {
+                        holds: !next,
+                        count: Some((outs, k + 1)),
+                    });
+                }
+            }
+        }
+        *softs = kept;
+        if broken.len() >= 2 {
+            let outs = self.totalizer(&broken, cap.min(broken.len()));
+            if outs.len() >= 2 {
+                softs.push(Soft {
+                    holds: !outs[1],
+                    count: Some((std::rc::Rc::new(outs), 1)),
+                });
+            }
+        } else if let [b] = broken[..] {
+            self.sat.add_clause(&[b]);
+        }
     }
 
     /// The break literals of every participant and day.
@@ -193,7 +347,7 @@ impl Encoder<'_> {
         busy: &[Option<Lit>],
         busy_now: &[bool],
         meetings_of: &[usize],
-    ) -> Vec<Lit> {
+    ) -> Vec<Vec<Lit>> {
         let md = self.md;
         let n = md.n_slots;
         let mut breaks = Vec::new();
@@ -221,6 +375,7 @@ impl Encoder<'_> {
                         }
                     };
                 }
+                let mut own = Vec::new();
                 for i in 0..len.saturating_sub(2) {
                     let (Some(yi), Some(later)) = (y[i], after[i + 2]) else {
                         continue;
@@ -231,12 +386,76 @@ impl Encoder<'_> {
                         c.push(next);
                     }
                     self.sat.add_clause(&c);
-                    breaks.push(b);
+                    own.push(b);
+                }
+                let elsewhere = (0..n)
+                    .filter(|&t| t < first || t >= first + len)
+                    .any(|t| busy[p * n + t].is_some());
+                if !elsewhere {
+                    let from = (0..len).find(|&i| busy_now[p * n + first + i]);
+                    self.window(&y, &own, meetings_of[p], from);
+                }
+                if !own.is_empty() {
+                    breaks.push(own);
                 }
             }
             first += len;
         }
         breaks
+    }
+
+    /// Without a break, a participant's `count` meetings of the day fill the positions
+    /// from its first one on: `ge[a]` "the first is at a or later" (an order encoding of
+    /// that position) fixes every busy literal, and a busy or free position bounds it.
+    /// Conditional on a literal implied by "none of `breaks`" (the participant's), so
+    /// that a participant whose breaks are allowed is left free. `from`: the position
+    /// of the first meeting now, the first guess.
+    fn window(&mut self, y: &[Option<Lit>], breaks: &[Lit], count: usize, from: Option<usize>) {
+        let len = y.len();
+        if count < 2 || count > len {
+            return;
+        }
+        let last = len - count;
+        let unbroken = self.aux(true);
+        let mut c = breaks.to_vec();
+        c.push(unbroken);
+        self.sat.add_clause(&c);
+        // ge[a] for a in 1..=last; "at 0 or later" is true, "at last + 1 or later" false
+        let ge: Vec<Lit> = (0..=last)
+            .map(|a| {
+                let v = self.sat.new_var();
+                self.sat.set_phase(v, from.is_some_and(|f| f >= a));
+                Lit::pos(v)
+            })
+            .collect();
+        let at_least = |a: usize| (a >= 1).then(|| ge[a]);
+        let after = |a: usize| (a <= last).then(|| ge[a]);
+        for a in 1..last {
+            self.sat.add_clause(&[!ge[a + 1], ge[a]]);
+        }
+        for (t, &yt) in y.iter().enumerate() {
+            // busy at t exactly when the first is in t + 1 - count ..= t
+            let lo = (t + 1).checked_sub(count).and_then(at_least);
+            let hi = after(t + 1);
+            let mut inside = vec![!unbroken];
+            inside.extend(lo.map(|l| !l));
+            inside.extend(hi);
+            match yt {
+                Some(yl) => {
+                    if let Some(l) = lo {
+                        self.sat.add_clause(&[!unbroken, !yl, l]);
+                    }
+                    if let Some(h) = hi {
+                        self.sat.add_clause(&[!unbroken, !yl, !h]);
+                    }
+                    inside.push(yl);
+                    self.sat.add_clause(&inside);
+                }
+                None => {
+                    self.sat.add_clause(&inside);
+                }
+            }
+        }
     }
 
     /// At most one of `lits`.
@@ -386,7 +605,7 @@ mod tests {
                 continue;
             };
             let from = &schedules[rng.below(schedules.len() as u32) as usize];
-            let lb = lower_bound(&md, from, u64::MAX, None);
+            let lb = lower_bound(&md, from, u64::MAX, None, &Status::default());
             assert_eq!(lb.breaks, optimum, "pairs {pairs:?}");
             match lb.optimal {
                 Some(found) => {

@@ -5,8 +5,11 @@
 //! phases (seeded from a known schedule, so the search starts next to it), Luby restarts,
 //! and a learnt-clause database halved by literal-block distance. Clauses are added at
 //! the root, between calls; a call may assume literals (all decided together on level 1),
-//! so that one formula answers a series of bounds and keeps what it learnt.
+//! so that one formula answers a series of questions and keeps what it learnt, and a
+//! refutation names the assumptions it used (a core).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord)]
@@ -106,6 +109,8 @@ pub struct Sat {
     restarts: u64,
     to_clear: Vec<Lit>,
     stack: Vec<Lit>,
+    core: Vec<Lit>,
+    interrupt: Option<Arc<AtomicBool>>,
 }
 
 impl Default for Sat {
@@ -142,6 +147,8 @@ impl Sat {
             restarts: 0,
             to_clear: Vec::new(),
             stack: Vec::new(),
+            core: Vec::new(),
+            interrupt: None,
         }
     }
 
@@ -160,7 +167,12 @@ impl Sat {
         v
     }
 
-    #[cfg(test)]
+    /// A flag that, once set (by another thread), ends every call as with the deadline.
+    pub fn set_interrupt(&mut self, flag: Arc<AtomicBool>) {
+        self.interrupt = Some(flag);
+    }
+
+    /// Conflicts so far, over all calls.
     pub fn conflicts(&self) -> u64 {
         self.conflicts
     }
@@ -174,6 +186,12 @@ impl Sat {
     /// the branching ones are set, or that may stay false (a model reads them as false).
     pub fn set_decision(&mut self, var: u32, decision: bool) {
         self.decision[var as usize] = decision;
+    }
+
+    /// After [`Outcome::Unsat`]: assumptions of that call that the formula refutes
+    /// together (an unsatisfiable core; empty when the formula alone is unsatisfiable).
+    pub fn core(&self) -> &[Lit] {
+        &self.core
     }
 
     /// The value of `var` in the last satisfying assignment.
@@ -474,6 +492,36 @@ impl Sat {
         (learnt, bt, lvls.len() as u32)
     }
 
+    /// The assumptions (decided on level 1) from which the conflict at level 1 follows.
+    fn analyze_final(&mut self, conflict: u32) {
+        self.core.clear();
+        for k in 0..self.clause_len(conflict) {
+            let v = self.clause_lit(conflict, k).var();
+            if self.level[v] > 0 {
+                self.seen[v] = true;
+            }
+        }
+        for i in (self.trail_lim[0]..self.trail.len()).rev() {
+            let l = self.trail[i];
+            let v = l.var();
+            if !self.seen[v] {
+                continue;
+            }
+            self.seen[v] = false;
+            let r = self.reason[v];
+            if r == NO_REASON {
+                self.core.push(l);
+                continue;
+            }
+            for k in 0..self.clause_len(r) {
+                let u = self.clause_lit(r, k).var();
+                if u != v && self.level[u] > 0 {
+                    self.seen[u] = true;
+                }
+            }
+        }
+    }
+
     /// Whether `l` (in the learnt clause, with a reason) follows from the clause's other
     /// literals; marks what it visits as seen (cleared by the caller).
     fn redundant(&mut self, l: Lit, levels: u32) -> bool {
@@ -586,18 +634,15 @@ impl Sat {
         max_conflicts: u64,
         deadline: Option<Instant>,
     ) -> Outcome {
+        self.core.clear();
         if !self.ok {
             return Outcome::Unsat;
         }
         let stop_at = self.conflicts.saturating_add(max_conflicts);
+        // a restart keeps the assumptions' level
+        let restart_level = u32::from(!assumptions.is_empty());
         loop {
-            // a call under assumptions is a short look at a neighbourhood: restarting would
-            // replay the assumptions for little gain
-            let allowed = if assumptions.is_empty() {
-                luby(self.restarts) * RESTART_UNIT
-            } else {
-                u64::MAX
-            };
+            let allowed = luby(self.restarts) * RESTART_UNIT;
             self.restarts += 1;
             let mut here = 0u64;
             loop {
@@ -610,6 +655,7 @@ impl Sat {
                     }
                     if self.decision_level() == 1 && !assumptions.is_empty() {
                         // the assumptions alone conflict
+                        self.analyze_final(conflict);
                         self.cancel_until(0);
                         return Outcome::Unsat;
                     }
@@ -631,7 +677,13 @@ impl Sat {
                             self.conflicts + FIRST_REDUCE + REDUCE_STEP * self.reductions;
                         self.reduce();
                     }
-                    if self.conflicts & 255 == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+                    if self.conflicts & 255 == 0
+                        && (deadline.is_some_and(|d| Instant::now() >= d)
+                            || self
+                                .interrupt
+                                .as_ref()
+                                .is_some_and(|f| f.load(Ordering::Relaxed)))
+                    {
                         self.cancel_until(0);
                         return Outcome::Unknown;
                     }
@@ -642,7 +694,7 @@ impl Sat {
                     return Outcome::Unknown;
                 }
                 if here >= allowed {
-                    self.cancel_until(0);
+                    self.cancel_until(restart_level);
                     break;
                 }
                 // all assumptions are decided together on level 1: after a conflict the
@@ -653,6 +705,11 @@ impl Sat {
                         match self.lit_value(a) {
                             TRUE => {}
                             FALSE => {
+                                // false at the root, or the negation of another assumption
+                                self.core.push(a);
+                                if self.level[a.var()] > 0 {
+                                    self.core.push(!a);
+                                }
                                 self.cancel_until(0);
                                 return Outcome::Unsat;
                             }
@@ -917,6 +974,52 @@ mod tests {
         assert_eq!(s.solve(&[], u64::MAX, None), Outcome::Sat);
         assert_eq!(s.solve(&[Lit::neg(v[1])], u64::MAX, None), Outcome::Sat);
         assert!(s.value(v[0]) && !s.value(v[1]) && s.value(v[2]));
+    }
+
+    /// A refutation under assumptions names a core: some of the assumptions, which the
+    /// formula refutes again on their own.
+    #[test]
+    fn a_refutation_under_assumptions_names_a_core_of_them() {
+        let mut rng = crate::solver::rng::Rng::new(11);
+        let mut cores = 0;
+        for _ in 0..300 {
+            let n = 12;
+            let mut s = Sat::new();
+            let vars: Vec<u32> = (0..n).map(|_| s.new_var()).collect();
+            for _ in 0..30 {
+                let clause: Vec<Lit> = (0..3)
+                    .map(|_| {
+                        let v = vars[rng.below(n) as usize];
+                        if rng.below(2) == 0 {
+                            Lit::pos(v)
+                        } else {
+                            Lit::neg(v)
+                        }
+                    })
+                    .collect();
+                s.add_clause(&clause);
+            }
+            let assumptions: Vec<Lit> = vars[..6]
+                .iter()
+                .map(|&v| {
+                    if rng.below(2) == 0 {
+                        Lit::pos(v)
+                    } else {
+                        Lit::neg(v)
+                    }
+                })
+                .collect();
+            if s.solve(&assumptions, u64::MAX, None) != Outcome::Unsat {
+                continue;
+            }
+            let core = s.core().to_vec();
+            assert!(core.iter().all(|l| assumptions.contains(l)), "{core:?}");
+            assert_eq!(s.solve(&core, u64::MAX, None), Outcome::Unsat);
+            if !core.is_empty() {
+                cores += 1;
+            }
+        }
+        assert!(cores > 20, "only {cores} refutations under assumptions");
     }
 
     #[test]

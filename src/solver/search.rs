@@ -12,6 +12,8 @@
 //! derived from the round and the thread, so a run with an iteration budget (and no
 //! deadline) is reproducible.
 
+use std::sync::atomic::Ordering;
+use std::thread::ScopedJoinHandle;
 use std::time::Instant;
 
 use super::exact;
@@ -74,10 +76,10 @@ const EJECT_DEPTH: u32 = 2;
 /// walks across equal scores, which short rounds (each from the best) cut off.
 const BREAKS_ROUND: u64 = 50_000;
 
-/// Conflicts for each refutation of the lower-bound proof, and the share of the time
-/// (with a deadline) the proof may take.
-const PROOF_CONFLICTS: u64 = 50_000;
-const PROOF_SHARE: f64 = 0.05;
+/// Conflicts the lower-bound proof may take, and the share of the time (with a deadline)
+/// it takes on a single thread.
+const PROOF_CONFLICTS: u64 = 2_000_000;
+const PROOF_SHARE: f64 = 0.5;
 
 /// Percent of the moves that repair one participant's day exactly (breaks measure only).
 const REPAIR_SHARE: u32 = 10;
@@ -115,8 +117,16 @@ pub fn run<'a>(
         (None, None) => per_round * DEFAULT_ROUNDS,
     };
     let threads = options.threads.max(1);
-    // a lower bound is proved once, as soon as every meeting that can be is scheduled
+    // a lower bound is proved once, as soon as every meeting that can be is scheduled: on
+    // a thread of its own when there are two or more (the search keeps the others), else
+    // in turn with the search
     let mut provable = exact::applies(model);
+    let lns_threads = if provable && threads >= 2 {
+        threads - 1
+    } else {
+        threads
+    };
+    let status = exact::Status::default();
     let mut done = 0u64;
     let mut round = 0u64;
     // rounds since the best schedule last improved
@@ -127,105 +137,161 @@ pub fn run<'a>(
         score: state.score,
     });
     // a schedule at a proven bound is optimal: stop there
-    let mut bound = model.upper_bound();
-    while (done < budget || provable && state.open.is_empty())
-        && state.score < bound
-        && options.deadline.map_or(true, |d| Instant::now() < d)
-    {
-        if provable && state.open.is_empty() {
-            provable = false;
-            bound = prove(
-                &mut state,
-                bound,
-                options.deadline.map(|d| {
-                    let now = Instant::now();
-                    now + d.saturating_duration_since(started).mul_f64(PROOF_SHARE)
-                }),
-            );
+    let most = model.upper_bound();
+    let mut bound = most;
+    std::thread::scope(|scope| {
+        let mut proof = None;
+        while done < budget
+            && state.score < bound
+            && options.deadline.map_or(true, |d| Instant::now() < d)
+        {
+            if provable && state.open.is_empty() {
+                provable = false;
+                if threads >= 2 {
+                    let start = state.start.clone();
+                    let status = &status;
+                    proof = Some(scope.spawn(move || {
+                        exact::lower_bound(model, &start, PROOF_CONFLICTS, options.deadline, status)
+                    }));
+                } else {
+                    let share = options.deadline.map(|d| {
+                        let now = Instant::now();
+                        now + d.saturating_duration_since(started).mul_f64(PROOF_SHARE)
+                    });
+                    let lb =
+                        exact::lower_bound(model, &state.start, PROOF_CONFLICTS, share, &status);
+                    bound = adopt(&mut state, lb, most);
+                    round += 1;
+                    progress(&Progress {
+                        round,
+                        iterations: done,
+                        score: state.score,
+                    });
+                    continue;
+                }
+            }
+            let iters = per_round.min(budget - done);
+            let frac = match options.deadline {
+                Some(d) => {
+                    let total = d.saturating_duration_since(started).as_secs_f64();
+                    let spent = started.elapsed().as_secs_f64();
+                    (spent / total.max(1e-9)).max(done as f64 / budget as f64)
+                }
+                None => done as f64 / budget as f64,
+            };
+            let start_temp = match model.idle {
+                IdleMeasure::Slots => START_TEMPERATURE,
+                IdleMeasure::Breaks => START_TEMPERATURE_BREAKS,
+            };
+            let temp = start_temp * (1.0 - frac.min(1.0)).powi(2);
+            let seed_of = |k: usize| {
+                options.seed ^ (round + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (k as u64) << 48
+            };
+            let kick = stale >= STALE_ROUNDS;
+            let results: Vec<(State<'a>, u64)> = if lns_threads == 1 {
+                vec![search(
+                    state.clone(),
+                    seed_of(0),
+                    iters,
+                    options.deadline,
+                    temp,
+                    kick && round % 2 == 1,
+                )]
+            } else {
+                std::thread::scope(|inner| {
+                    let handles: Vec<_> = (0..lns_threads)
+                        .map(|k| {
+                            let st = state.clone();
+                            let seed = seed_of(k);
+                            let deadline = options.deadline;
+                            inner.spawn(move || {
+                                search(st, seed, iters, deadline, temp, kick && k % 2 == 1)
+                            })
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                        .collect()
+                })
+            };
+            let mut made = 0;
+            stale += 1;
+            for (st, its) in results {
+                made = made.max(its);
+                if st.score > state.score {
+                    state = st;
+                    stale = 0;
+                }
+            }
+            done += made;
             round += 1;
+            // with a deadline, what the proof has found counts at once; without one, only
+            // at the end, so that the run stays reproducible
+            if options.deadline.is_some() {
+                if proof
+                    .as_ref()
+                    .is_some_and(|h: &ScopedJoinHandle<_>| h.is_finished())
+                {
+                    bound = finish(proof.take(), &mut state, most);
+                } else {
+                    bound = proven(model, most, status.proven.load(Ordering::Relaxed));
+                }
+            }
             progress(&Progress {
                 round,
                 iterations: done,
                 score: state.score,
             });
-            continue;
-        }
-        let iters = per_round.min(budget - done);
-        let frac = match options.deadline {
-            Some(d) => {
-                let total = d.saturating_duration_since(started).as_secs_f64();
-                let spent = started.elapsed().as_secs_f64();
-                (spent / total.max(1e-9)).max(done as f64 / budget as f64)
+            if made < iters {
+                break; // the deadline stopped the round
             }
-            None => done as f64 / budget as f64,
-        };
-        let start_temp = match model.idle {
-            IdleMeasure::Slots => START_TEMPERATURE,
-            IdleMeasure::Breaks => START_TEMPERATURE_BREAKS,
-        };
-        let temp = start_temp * (1.0 - frac.min(1.0)).powi(2);
-        let seed_of = |k: usize| {
-            options.seed ^ (round + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (k as u64) << 48
-        };
-        let kick = stale >= STALE_ROUNDS;
-        let results: Vec<(State<'a>, u64)> = if threads == 1 {
-            vec![search(
-                state.clone(),
-                seed_of(0),
-                iters,
+        }
+        // the proof's outcome, and the proof itself when the budget ran out before it began
+        if proof.is_some() {
+            if options.deadline.is_some() {
+                status.stop.store(true, Ordering::Relaxed);
+            }
+            bound = finish(proof, &mut state, most);
+        } else if provable
+            && state.open.is_empty()
+            && options.deadline.map_or(true, |d| Instant::now() < d)
+        {
+            let lb = exact::lower_bound(
+                model,
+                &state.start,
+                PROOF_CONFLICTS,
                 options.deadline,
-                temp,
-                kick && round % 2 == 1,
-            )]
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..threads)
-                    .map(|k| {
-                        let st = state.clone();
-                        let seed = seed_of(k);
-                        let deadline = options.deadline;
-                        scope.spawn(move || {
-                            search(st, seed, iters, deadline, temp, kick && k % 2 == 1)
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            })
-        };
-        let mut made = 0;
-        stale += 1;
-        for (st, its) in results {
-            made = made.max(its);
-            if st.score > state.score {
-                state = st;
-                stale = 0;
-            }
+                &status,
+            );
+            bound = adopt(&mut state, lb, most);
         }
-        done += made;
-        round += 1;
-        progress(&Progress {
-            round,
-            iterations: done,
-            score: state.score,
-        });
-        if made < iters {
-            break; // the deadline stopped the round
-        }
-    }
+    });
     fill(&mut state, &mut rng);
     state.forget();
     let optimal = state.score >= bound;
     (state, done, optimal)
 }
 
-/// Proves a lower bound on the breaks of `state`'s meetings (see [`exact`]); returns the
-/// score bound tightened by it, and adopts the optimal schedule the proof found, if any.
-fn prove(state: &mut State, bound: i64, deadline: Option<Instant>) -> i64 {
+/// Waits for the proof's thread, if any, and adopts what it found (see [`adopt`]).
+fn finish(
+    proof: Option<ScopedJoinHandle<'_, exact::LowerBound>>,
+    state: &mut State,
+    most: i64,
+) -> i64 {
+    match proof {
+        Some(h) => {
+            let lb = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            adopt(state, lb, most)
+        }
+        None => most,
+    }
+}
+
+/// Adopts the optimal schedule a lower-bound proof found, if it is better than `state`'s;
+/// returns the score bound the proof gives (from `most`, the bound without it).
+fn adopt(state: &mut State, lb: exact::LowerBound, most: i64) -> i64 {
     let md = state.model;
-    let lb = exact::lower_bound(md, &state.start, PROOF_CONFLICTS, deadline);
     if let Some(start) = lb.optimal {
         let mut next = State::new(md);
         for (m, &s) in start.iter().enumerate() {
@@ -237,16 +303,22 @@ fn prove(state: &mut State, bound: i64, deadline: Option<Instant>) -> i64 {
             }
         }
         next.forget();
-        debug_assert!(next.score > state.score, "an optimal schedule scored lower");
-        *state = next;
+        if next.score > state.score {
+            *state = next;
+        }
     }
-    // a schedule without some meeting loses at least that meeting's value instead
+    proven(md, most, lb.breaks)
+}
+
+/// The score bound when every schedule of the best one's meetings has at least `breaks`
+/// breaks: a schedule without some meeting loses at least that meeting's value instead.
+fn proven(md: &Model, most: i64, breaks: u64) -> i64 {
     let least = (0..md.n_meetings)
         .filter_map(|m| md.cand_val[md.cands(m)].first())
         .map(|&v| i64::from(v.max(0)))
         .min()
         .unwrap_or(0);
-    bound - (lb.breaks as i64).min(least)
+    most - (breaks as i64).min(least)
 }
 
 /// Meetings by most constrained first (fixed, then heaviest, then fewest starts), each at
