@@ -155,6 +155,9 @@ struct Soft {
     count: Option<(std::rc::Rc<Vec<Lit>>, usize)>,
 }
 
+/// The largest people-per-slot limit (inputs times bound) the formula holds.
+const IMPLIED_COUNTER_MAX: usize = 1 << 20;
+
 /// Calls that try to shrink a core, each on the last core's members alone.
 const TRIM_ROUNDS: usize = 5;
 
@@ -260,7 +263,11 @@ impl Encoder<'_> {
             sizes.sort_unstable_by(|a, b| b.cmp(a));
             let seats: usize = sizes.iter().take(md.rooms as usize).sum();
             let people: Vec<Lit> = (0..md.n_parts).filter_map(|p| busy[p * n + t]).collect();
-            self.at_most(&people, seats);
+            // its counter grows with people times seats: past this, it would outweigh the
+            // rest of the formula
+            if people.len().saturating_mul(seats) <= IMPLIED_COUNTER_MAX {
+                self.at_most(&people, seats);
+            }
         }
         self.breaks(&busy, &busy_now, &meetings_of)
     }
