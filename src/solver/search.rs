@@ -10,7 +10,10 @@
 //! day exactly (see [`super::repair`]). After rounds without progress one search starts from
 //! a perturbed copy of the best. Rounds have a fixed number of iterations and seeds
 //! derived from the round and the thread, so a run with an iteration budget (and no
-//! deadline) is reproducible.
+//! deadline) is reproducible. Under the breaks measure, an exact proof ([`exact`]) runs
+//! on one of the threads once every meeting is scheduled; with a deadline its bound and
+//! schedule count as soon as they come, without one only at the end (it is
+//! deterministic itself, within a conflict budget).
 
 use std::sync::atomic::Ordering;
 use std::thread::ScopedJoinHandle;
