@@ -18,6 +18,7 @@
 //! milliseconds to find). The room limits themselves enter lazily, for the slots a model
 //! overfills.
 
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -101,17 +102,15 @@ pub fn lower_bound(
         rooms_pending: Vec::new(),
     };
     enc.sat.set_interrupt(status.stop.clone());
-    let groups = enc.encode(start);
+    let counts = enc.encode(start, best as usize);
     let stop_at = enc.sat.conflicts().saturating_add(conflicts);
-    // one soft per participant and day: its breaks, counted, stay at zero
-    let mut softs: Vec<Soft> = groups
-        .iter()
-        .map(|group| {
-            let outs = enc.totalizer(group, group.len().min(best as usize));
-            Soft {
-                holds: !outs[0],
-                count: Some((std::rc::Rc::new(outs), 0)),
-            }
+    // one soft per participant and day: its breaks stay at zero
+    let mut softs: Vec<Soft> = counts
+        .into_iter()
+        .map(|outs| Soft {
+            holds: !outs[0],
+            outs: Rc::new(outs),
+            k: 0,
         })
         .collect();
     loop {
@@ -147,12 +146,13 @@ pub fn lower_bound(
     bound
 }
 
-/// A soft constraint of the core-guided proof, held by assumption: a break that does not
-/// happen, or a count over an earlier core that stays at most `k`.
+/// A soft constraint of the core-guided proof, held by assumption: a count (of one
+/// participant's breaks on a day, or over an earlier core) stays at most `k`.
 struct Soft {
     holds: Lit,
-    /// The count's outputs (j true when more than j) and `k`, for a count.
-    count: Option<(std::rc::Rc<Vec<Lit>>, usize)>,
+    /// The count's outputs: j is true when more than j are.
+    outs: Rc<Vec<Lit>>,
+    k: usize,
 }
 
 /// The largest people-per-slot limit (inputs times bound) the formula holds.
@@ -181,9 +181,10 @@ impl Encoder<'_> {
         Lit::pos(v)
     }
 
-    /// Encodes the schedules of `start`'s meetings; returns the break literals of each
-    /// participant and day (where it may have some).
-    fn encode(&mut self, start: &[u32]) -> Vec<Vec<Lit>> {
+    /// Encodes the schedules of `start`'s meetings; returns the count of breaks of each
+    /// participant and day where it may have some, up to `cap` (output j is true when
+    /// there are more than j).
+    fn encode(&mut self, start: &[u32], cap: usize) -> Vec<Vec<Lit>> {
         let md = self.md;
         let n = md.n_slots;
         let mut busy_now = vec![false; md.n_parts * n];
@@ -269,7 +270,7 @@ impl Encoder<'_> {
                 self.at_most(&people, seats);
             }
         }
-        self.breaks(&busy, &busy_now, &meetings_of)
+        self.breaks(&busy, &busy_now, &meetings_of, cap)
     }
 
     /// Adds the room limit of each slot where the last model holds more meetings than
@@ -325,13 +326,12 @@ impl Encoder<'_> {
                 continue;
             }
             broken.push(!s.holds);
-            if let Some((outs, k)) = s.count {
-                if let Some(&next) = outs.get(k + 1) {
-                    kept.push(Soft {
-                        holds: !next,
-                        count: Some((outs, k + 1)),
-                    });
-                }
+            if let Some(&next) = s.outs.get(s.k + 1) {
+                kept.push(Soft {
+                    holds: !next,
+                    outs: s.outs,
+                    k: s.k + 1,
+                });
             }
         }
         *softs = kept;
@@ -340,7 +340,8 @@ impl Encoder<'_> {
             if outs.len() >= 2 {
                 softs.push(Soft {
                     holds: !outs[1],
-                    count: Some((std::rc::Rc::new(outs), 1)),
+                    outs: Rc::new(outs),
+                    k: 1,
                 });
             }
         } else if let [b] = broken[..] {
@@ -348,16 +349,17 @@ impl Encoder<'_> {
         }
     }
 
-    /// The break literals of every participant and day.
+    /// The count of breaks of every participant and day, up to `cap`.
     fn breaks(
         &mut self,
         busy: &[Option<Lit>],
         busy_now: &[bool],
         meetings_of: &[usize],
+        cap: usize,
     ) -> Vec<Vec<Lit>> {
         let md = self.md;
         let n = md.n_slots;
-        let mut breaks = Vec::new();
+        let mut counts = Vec::new();
         let mut first = 0;
         while first < n {
             let day = md.slot_day[first];
@@ -395,73 +397,69 @@ impl Encoder<'_> {
                     self.sat.add_clause(&c);
                     own.push(b);
                 }
+                let count = (!own.is_empty()).then(|| self.totalizer(&own, cap.min(own.len())));
                 let elsewhere = (0..n)
                     .filter(|&t| t < first || t >= first + len)
                     .any(|t| busy[p * n + t].is_some());
                 if !elsewhere {
                     let from = (0..len).find(|&i| busy_now[p * n + first + i]);
-                    self.window(&y, &own, meetings_of[p], from);
+                    let unbroken = count.as_ref().map(|outs| !outs[0]);
+                    self.window(&y, unbroken, meetings_of[p], from);
                 }
-                if !own.is_empty() {
-                    breaks.push(own);
-                }
+                counts.extend(count);
             }
             first += len;
         }
-        breaks
+        counts
     }
 
     /// Without a break, a participant's `count` meetings of the day fill the positions
     /// from its first one on: `ge[a]` "the first is at a or later" (an order encoding of
     /// that position) fixes every busy literal, and a busy or free position bounds it.
-    /// Conditional on a literal implied by "none of `breaks`" (the participant's), so
-    /// that a participant whose breaks are allowed is left free. `from`: the position
-    /// of the first meeting now, the first guess.
-    fn window(&mut self, y: &[Option<Lit>], breaks: &[Lit], count: usize, from: Option<usize>) {
+    /// Conditional on `unbroken` (its count of breaks is zero), so that a participant
+    /// whose breaks are allowed is left free; `None`: it cannot have any. `from`: the
+    /// position of the first meeting now, the first guess.
+    fn window(
+        &mut self,
+        y: &[Option<Lit>],
+        unbroken: Option<Lit>,
+        count: usize,
+        from: Option<usize>,
+    ) {
         let len = y.len();
         if count < 2 || count > len {
             return;
         }
         let last = len - count;
-        let unbroken = self.aux(true);
-        let mut c = breaks.to_vec();
-        c.push(unbroken);
-        self.sat.add_clause(&c);
-        // ge[a] for a in 1..=last; "at 0 or later" is true, "at last + 1 or later" false
-        let ge: Vec<Lit> = (0..=last)
+        // ge[a - 1] for a in 1..=last; "at 0 or later" is true, "at last + 1 or later" false
+        let ge: Vec<Lit> = (1..=last)
             .map(|a| {
                 let v = self.sat.new_var();
                 self.sat.set_phase(v, from.is_some_and(|f| f >= a));
                 Lit::pos(v)
             })
             .collect();
-        let at_least = |a: usize| (a >= 1).then(|| ge[a]);
-        let after = |a: usize| (a <= last).then(|| ge[a]);
         for a in 1..last {
-            self.sat.add_clause(&[!ge[a + 1], ge[a]]);
+            self.sat.add_clause(&[!ge[a], ge[a - 1]]);
         }
+        let when: Vec<Lit> = unbroken.map(|u| !u).into_iter().collect();
+        let clause = |lits: &[Lit]| [&when[..], lits].concat();
         for (t, &yt) in y.iter().enumerate() {
-            // busy at t exactly when the first is in t + 1 - count ..= t
-            let lo = (t + 1).checked_sub(count).and_then(at_least);
-            let hi = after(t + 1);
-            let mut inside = vec![!unbroken];
-            inside.extend(lo.map(|l| !l));
-            inside.extend(hi);
-            match yt {
-                Some(yl) => {
-                    if let Some(l) = lo {
-                        self.sat.add_clause(&[!unbroken, !yl, l]);
-                    }
-                    if let Some(h) = hi {
-                        self.sat.add_clause(&[!unbroken, !yl, !h]);
-                    }
-                    inside.push(yl);
-                    self.sat.add_clause(&inside);
+            // busy at t exactly when the first is in t + 1 - count ..= t: "at lo or later"
+            // (None: always) and not "at t + 1 or later" (None: never)
+            let lo = (t + 1).saturating_sub(count).checked_sub(1).map(|a| ge[a]);
+            let hi = (t < last).then(|| ge[t]);
+            let mut inside: Vec<Lit> = lo.map(|l| !l).into_iter().chain(hi).collect();
+            if let Some(yl) = yt {
+                if let Some(l) = lo {
+                    self.sat.add_clause(&clause(&[!yl, l]));
                 }
-                None => {
-                    self.sat.add_clause(&inside);
+                if let Some(h) = hi {
+                    self.sat.add_clause(&clause(&[!yl, !h]));
                 }
+                inside.push(yl);
             }
+            self.sat.add_clause(&clause(&inside));
         }
     }
 
@@ -575,7 +573,7 @@ mod tests {
         out
     }
 
-    /// On random small problems (two days, lunch gaps, unavailable slots, tight rooms)
+    /// On random small problems (one or two days, lunch gaps, unavailable slots, tight rooms)
     /// the proof reaches the optimum that enumeration finds, from any schedule, and the
     /// optimal schedule it returns is feasible.
     #[test]
@@ -592,12 +590,14 @@ mod tests {
                 })
                 .collect();
             let mut p = one_day(8, people, &pairs, IdleMeasure::Breaks);
-            // two days of four slots
+            // two days of four slots, or one day of eight with a lunch gap (where a
+            // participant's whole day is one window)
+            let days = 1 + rng.below(2) as usize;
             p.slots = (0..8)
                 .map(|k| Slot {
                     start: k * 10 + (k / 4) * 1000,
                     end: k * 10 + 10 + (k / 4) * 1000,
-                    day: (k / 4) as usize,
+                    day: if days == 2 { (k / 4) as usize } else { 0 },
                 })
                 .collect();
             p.rooms = Some(1 + rng.below(3));
