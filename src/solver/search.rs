@@ -232,11 +232,8 @@ pub fn run<'a>(
             // with a deadline, what the proof has found counts at once; without one, only
             // at the end, so that the run stays reproducible
             if options.deadline.is_some() {
-                if proof
-                    .as_ref()
-                    .is_some_and(|h: &ScopedJoinHandle<_>| h.is_finished())
-                {
-                    bound = finish(proof.take(), &mut state, most);
+                if let Some(h) = proof.take_if(|h: &mut ScopedJoinHandle<_>| h.is_finished()) {
+                    bound = finish(h, &mut state, most);
                 } else {
                     bound = proven(model, most, status.proven.load(Ordering::Relaxed));
                 }
@@ -251,11 +248,11 @@ pub fn run<'a>(
             }
         }
         // the proof's outcome, and the proof itself when the budget ran out before it began
-        if proof.is_some() {
+        if let Some(h) = proof {
             if options.deadline.is_some() {
                 status.stop.store(true, Ordering::Relaxed);
             }
-            bound = finish(proof, &mut state, most);
+            bound = finish(h, &mut state, most);
         } else if provable
             && state.open.is_empty()
             && options.deadline.map_or(true, |d| Instant::now() < d)
@@ -276,19 +273,12 @@ pub fn run<'a>(
     (state, done, optimal)
 }
 
-/// Waits for the proof's thread, if any, and adopts what it found (see [`adopt`]).
-fn finish(
-    proof: Option<ScopedJoinHandle<'_, exact::LowerBound>>,
-    state: &mut State,
-    most: i64,
-) -> i64 {
-    match proof {
-        Some(h) => {
-            let lb = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            adopt(state, lb, most)
-        }
-        None => most,
-    }
+/// Waits for the proof's thread and adopts what it found (see [`adopt`]).
+fn finish(proof: ScopedJoinHandle<'_, exact::LowerBound>, state: &mut State, most: i64) -> i64 {
+    let lb = proof
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+    adopt(state, lb, most)
 }
 
 /// Adopts the optimal schedule a lower-bound proof found, if it is better than `state`'s;
