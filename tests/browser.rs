@@ -375,7 +375,15 @@ impl Browser {
         self.retrying(css, || self.try_find(css))
     }
 
+    /// Clicks, first marking the current document so that `wait_for_url` can tell the
+    /// page the click leads to from this one when both carry the same address.
     fn click(&self, css: &str) {
+        // A page still loading may refuse the script; the wait then is as before.
+        let _ = self.try_call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({ "script": "window.matchtourBeforeClick = true;", "args": [] })),
+        );
         self.retrying(css, || {
             let e = self.try_find(css)?;
             self.try_call(
@@ -414,9 +422,10 @@ impl Browser {
         self.text("body")
     }
 
+    /// Waits for a new document (not the one last clicked in) whose address holds `part`.
     fn wait_for_url(&self, part: &str) {
         let deadline = Instant::now() + WAIT;
-        while !self.url().contains(part) {
+        while !(self.url().contains(part) && self.is_new_document()) {
             assert!(
                 Instant::now() < deadline,
                 "the page did not reach {part}: {} shows {}",
@@ -425,6 +434,15 @@ impl Browser {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    fn is_new_document(&self) -> bool {
+        self.try_call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({ "script": "return window.matchtourBeforeClick === undefined;", "args": [] })),
+        )
+        .is_ok_and(|fresh| fresh == Value::Bool(true))
     }
 
     fn wait_for_text(&self, css: &str, part: &str) -> String {
