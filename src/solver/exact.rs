@@ -18,6 +18,7 @@
 //! milliseconds to find). The room limits themselves enter lazily, for the slots a model
 //! overfills.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -102,7 +103,10 @@ pub fn lower_bound(
         rooms_pending: Vec::new(),
     };
     enc.sat.set_interrupt(status.stop.clone());
+    let groups = interchangeable(md, start);
+    let start = &in_order(start, &groups);
     let counts = enc.encode(start, best as usize);
+    enc.order(&groups);
     let stop_at = enc.sat.conflicts().saturating_add(conflicts);
     // one soft per participant and day: its breaks stay at zero
     let mut softs: Vec<Soft> = counts
@@ -144,6 +148,49 @@ pub fn lower_bound(
         }
     }
     bound
+}
+
+/// Groups of scheduled meetings that differ only in a participant who has no other
+/// meeting, and have the same candidate starts: exchanging two such participants maps
+/// every schedule to one with the same breaks, so the proof may take the group's starts
+/// in increasing order (without it, a refutation goes through every order of them).
+fn interchangeable(md: &Model, start: &[u32]) -> Vec<Vec<usize>> {
+    let mut meetings_of = vec![0u32; md.n_parts];
+    for (m, _) in start.iter().enumerate().filter(|&(_, &s)| s != NONE) {
+        for &p in md.parts(m) {
+            meetings_of[p as usize] += 1;
+        }
+    }
+    let mut by_rest: BTreeMap<(Vec<u32>, &[u32]), Vec<usize>> = BTreeMap::new();
+    for (m, _) in start.iter().enumerate().filter(|&(_, &s)| s != NONE) {
+        let parts = md.parts(m);
+        let Some(lone) = parts.iter().position(|&p| meetings_of[p as usize] == 1) else {
+            continue;
+        };
+        let mut rest = parts.to_vec();
+        rest.remove(lone);
+        if !rest.is_empty() {
+            by_rest
+                .entry((rest, &md.cand[md.cands(m)]))
+                .or_default()
+                .push(m);
+        }
+    }
+    by_rest.into_values().filter(|g| g.len() >= 2).collect()
+}
+
+/// `start` with each group's starts in increasing order (the same schedule, up to an
+/// exchange of interchangeable participants).
+fn in_order(start: &[u32], groups: &[Vec<usize>]) -> Vec<u32> {
+    let mut ordered = start.to_vec();
+    for group in groups {
+        let mut starts: Vec<u32> = group.iter().map(|&m| start[m]).collect();
+        starts.sort_unstable();
+        for (&m, s) in group.iter().zip(starts) {
+            ordered[m] = s;
+        }
+    }
+    ordered
 }
 
 /// A soft constraint of the core-guided proof, held by assumption: a count (of one
@@ -271,6 +318,25 @@ impl Encoder<'_> {
             }
         }
         self.breaks(&busy, &busy_now, &meetings_of, cap)
+    }
+
+    /// Each group's meetings start in increasing order (see [`interchangeable`]): the
+    /// next one starts after this one, and this one before the next.
+    fn order(&mut self, groups: &[Vec<usize>]) {
+        for group in groups {
+            for pair in group.windows(2) {
+                let earlier: Vec<Lit> = self.x[pair[0]].iter().map(|&(_, v)| Lit::pos(v)).collect();
+                let later: Vec<Lit> = self.x[pair[1]].iter().map(|&(_, v)| Lit::pos(v)).collect();
+                for k in 0..later.len() {
+                    let mut after_one = vec![!later[k]];
+                    after_one.extend_from_slice(&earlier[..k]);
+                    self.sat.add_clause(&after_one);
+                    let mut before_one = vec![!earlier[k]];
+                    before_one.extend_from_slice(&later[k + 1..]);
+                    self.sat.add_clause(&before_one);
+                }
+            }
+        }
     }
 
     /// Adds the room limit of each slot where the last model holds more meetings than
@@ -576,6 +642,26 @@ mod tests {
     /// On random small problems (one or two days, lunch gaps, unavailable slots, tight rooms)
     /// the proof reaches the optimum that enumeration finds, from any schedule, and the
     /// optimal schedule it returns is feasible.
+    /// Proves a bound from one of `md`'s schedules (at random) and checks it against all of
+    /// them: the bound is the optimum, and a schedule the proof found is one of them and
+    /// optimal. None when `md` has no schedule.
+    fn prove_from_a_schedule(
+        md: &Model,
+        rng: &mut Rng,
+        pairs: &[(usize, usize)],
+    ) -> Option<(Vec<u32>, LowerBound)> {
+        let schedules = all_schedules(md);
+        let optimum = schedules.iter().map(|s| breaks_of(md, s)).min()?;
+        let from = schedules[rng.below(schedules.len() as u32) as usize].clone();
+        let lb = lower_bound(md, &from, u64::MAX, None, &Status::default());
+        assert_eq!(lb.breaks, optimum, "pairs {pairs:?}");
+        if let Some(found) = &lb.optimal {
+            assert!(schedules.contains(found), "infeasible: {found:?}");
+            assert_eq!(breaks_of(md, found), optimum);
+        }
+        Some((from, lb))
+    }
+
     #[test]
     fn proves_the_enumerated_optimum() {
         let mut rng = Rng::new(5);
@@ -607,24 +693,64 @@ mod tests {
                 }
             }
             let md = Model::new(&p);
-            let schedules = all_schedules(&md);
-            let Some(optimum) = schedules.iter().map(|s| breaks_of(&md, s)).min() else {
+            let Some((from, lb)) = prove_from_a_schedule(&md, &mut rng, &pairs) else {
                 continue;
             };
-            let from = &schedules[rng.below(schedules.len() as u32) as usize];
-            let lb = lower_bound(&md, from, u64::MAX, None, &Status::default());
-            assert_eq!(lb.breaks, optimum, "pairs {pairs:?}");
             match lb.optimal {
-                Some(found) => {
-                    assert!(schedules.contains(&found), "infeasible: {found:?}");
-                    assert_eq!(breaks_of(&md, &found), optimum);
-                    assert!(breaks_of(&md, from) > optimum);
-                }
-                None => assert_eq!(breaks_of(&md, from), optimum),
+                Some(_) => assert!(breaks_of(&md, &from) > lb.breaks),
+                None => assert_eq!(breaks_of(&md, &from), lb.breaks),
             }
             checked += 1;
         }
         assert!(checked > 200, "only {checked} problems had a schedule");
+    }
+
+    #[test]
+    fn ordering_interchangeable_participants_keeps_the_optimum() {
+        let mut rng = Rng::new(11);
+        let mut grouped = 0;
+        for _ in 0..100 {
+            // participant 0 meets two or three others who meet nobody else (alike in
+            // availability), and the rest meet at random
+            let lone = 2 + rng.below(2) as usize;
+            let others = 2 + rng.below(2) as usize;
+            let people = 1 + lone + others;
+            let mut pairs: Vec<(usize, usize)> = (1..=lone).map(|q| (0, q)).collect();
+            for _ in 0..2 + rng.below(2) {
+                let a = lone + 1 + rng.below(others as u32) as usize;
+                let b = if rng.below(2) == 0 {
+                    0
+                } else {
+                    lone + 1 + (a - lone + rng.below(others as u32 - 1) as usize) % others
+                };
+                pairs.push((a, b));
+            }
+            let mut p = one_day(7, people, &pairs, IdleMeasure::Breaks);
+            p.rooms = Some(1 + rng.below(2));
+            let lone_available: Vec<bool> = (0..7).map(|_| rng.below(4) != 0).collect();
+            for (i, part) in p.participants.iter_mut().enumerate() {
+                if (1..=lone).contains(&i) {
+                    part.available = lone_available.clone();
+                } else {
+                    for a in &mut part.available {
+                        *a = rng.below(5) != 0;
+                    }
+                }
+            }
+            let md = Model::new(&p);
+            let Some((from, lb)) = prove_from_a_schedule(&md, &mut rng, &pairs) else {
+                continue;
+            };
+            let groups = interchangeable(&md, &from);
+            assert!(groups.iter().any(|g| g.len() >= 2), "pairs {pairs:?}");
+            grouped += 1;
+            if let Some(found) = lb.optimal {
+                for g in &groups {
+                    assert!(g.windows(2).all(|w| found[w[0]] < found[w[1]]), "{found:?}");
+                }
+            }
+        }
+        assert!(grouped > 50, "only {grouped} problems had a schedule");
     }
 
     #[test]
