@@ -371,6 +371,15 @@ impl Browser {
         self.post("/execute/sync", json!({ "script": script, "args": args }))
     }
 
+    /// `run` for a page that may be between documents (the error is returned).
+    fn try_run(&self, script: &str) -> Result<Value, String> {
+        self.try_call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({ "script": script, "args": [] })),
+        )
+    }
+
     fn find(&self, css: &str) -> String {
         self.retrying(css, || self.try_find(css))
     }
@@ -379,11 +388,7 @@ impl Browser {
     /// page the click leads to from this one when both carry the same address.
     fn click(&self, css: &str) {
         // A page still loading may refuse the script; the wait then is as before.
-        let _ = self.try_call(
-            reqwest::Method::POST,
-            "/execute/sync",
-            Some(json!({ "script": "window.matchtourBeforeClick = true;", "args": [] })),
-        );
+        let _ = self.try_run("window.matchtourBeforeClick = true;");
         self.retrying(css, || {
             let e = self.try_find(css)?;
             self.try_call(
@@ -437,12 +442,8 @@ impl Browser {
     }
 
     fn is_new_document(&self) -> bool {
-        self.try_call(
-            reqwest::Method::POST,
-            "/execute/sync",
-            Some(json!({ "script": "return window.matchtourBeforeClick === undefined;", "args": [] })),
-        )
-        .is_ok_and(|fresh| fresh == Value::Bool(true))
+        self.try_run("return window.matchtourBeforeClick === undefined;")
+            .is_ok_and(|fresh| fresh == Value::Bool(true))
     }
 
     fn wait_for_text(&self, css: &str, part: &str) -> String {

@@ -639,9 +639,6 @@ mod tests {
         out
     }
 
-    /// On random small problems (one or two days, lunch gaps, unavailable slots, tight rooms)
-    /// the proof reaches the optimum that enumeration finds, from any schedule, and the
-    /// optimal schedule it returns is feasible.
     /// Proves a bound from one of `md`'s schedules (at random) and checks it against all of
     /// them: the bound is the optimum, and a schedule the proof found is one of them and
     /// optimal. None when `md` has no schedule.
@@ -662,6 +659,9 @@ mod tests {
         Some((from, lb))
     }
 
+    /// On random small problems (one or two days, lunch gaps, unavailable slots, tight rooms)
+    /// the proof reaches the optimum that enumeration finds, from any schedule, and the
+    /// optimal schedule it returns is feasible.
     #[test]
     fn proves_the_enumerated_optimum() {
         let mut rng = Rng::new(5);
