@@ -1,17 +1,17 @@
 //! A conflict-driven clause-learning SAT engine for the exact phase ([`super::exact`]).
 //!
-//! The classic design: two watched literals (binary clauses checked without touching the
-//! clause), first-UIP learning with recursive minimisation, VSIDS branching with saved
-//! phases (seeded from a known schedule, so the search starts next to it), and a
-//! learnt-clause database halved by literal-block distance. It alternates between a
-//! stable mode (branching on the chosen variables only, long Luby restarts, target
-//! phases: the values of the longest trail without a conflict since the last restart),
-//! which finds schedules, and a focused one (every variable, restarts when recent learnt
-//! clauses get worse), which refutes: on the B2B events the first alone found no
-//! refutation of "no break" in 10 s that the two together find in 6. Clauses are added at
-//! the root, between calls; a call may assume literals (all decided together on level 1),
-//! so that one formula answers a series of questions and keeps what it learnt, and a
-//! refutation names the assumptions it used (a core).
+//! The classic design: two watched literals (binary clauses kept apart, as implications
+//! checked before the longer clauses and without touching them), first-UIP learning with
+//! recursive minimisation, VSIDS branching with saved phases (seeded from a known schedule,
+//! so the search starts next to it), and a learnt-clause database halved by literal-block
+//! distance. It alternates between a stable mode (branching on the chosen variables only,
+//! long Luby restarts, target phases: the values of the longest trail without a conflict
+//! since the last restart), which finds schedules, and a focused one (every variable,
+//! restarts when recent learnt clauses get worse), which refutes: on the B2B events the
+//! first alone found no refutation of "no break" in 10 s that the two together find in 6.
+//! Clauses are added at the root, between calls; a call may assume literals (all decided
+//! together on level 1), so that one formula answers a series of questions and keeps what
+//! it learnt, and a refutation names the assumptions it used (a core).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -80,13 +80,19 @@ const FAST_EMA: f64 = 1.0 / 32.0;
 const SLOW_EMA: f64 = 1.0 / 4096.0;
 const CLAUSE_DECAY: f32 = 0.999;
 
+/// A watch on a clause of three literals or more.
 #[derive(Clone, Copy)]
 struct Watch {
     cref: u32,
-    /// A literal of the clause: when true the clause needs no visit. For a binary clause,
-    /// the other literal.
+    /// A literal of the clause: when true the clause needs no visit.
     blocker: Lit,
-    binary: bool,
+}
+
+/// A binary clause seen from one of its literals: when that one is false, `other` holds.
+#[derive(Clone, Copy)]
+struct Implication {
+    other: Lit,
+    cref: u32,
 }
 
 /// What a call to [`Sat::solve`] found.
@@ -99,7 +105,8 @@ pub enum Outcome {
 }
 
 pub struct Sat {
-    assigns: Vec<u8>,
+    /// Per literal: TRUE, FALSE or UNDEF (both literals of a variable kept in step).
+    values: Vec<u8>,
     level: Vec<u32>,
     reason: Vec<u32>,
     phase: Vec<bool>,
@@ -113,6 +120,8 @@ pub struct Sat {
     originals: Vec<u32>,
     learnts: Vec<u32>,
     watches: Vec<Vec<Watch>>,
+    /// Per literal, the binary clauses that become unit when it is false.
+    implications: Vec<Vec<Implication>>,
     trail: Vec<Lit>,
     trail_lim: Vec<usize>,
     qhead: usize,
@@ -149,7 +158,7 @@ impl Default for Sat {
 impl Sat {
     pub fn new() -> Sat {
         Sat {
-            assigns: Vec::new(),
+            values: Vec::new(),
             level: Vec::new(),
             reason: Vec::new(),
             phase: Vec::new(),
@@ -163,6 +172,7 @@ impl Sat {
             originals: Vec::new(),
             learnts: Vec::new(),
             watches: Vec::new(),
+            implications: Vec::new(),
             trail: Vec::new(),
             trail_lim: Vec::new(),
             qhead: 0,
@@ -187,8 +197,9 @@ impl Sat {
     }
 
     pub fn new_var(&mut self) -> u32 {
-        let v = self.assigns.len() as u32;
-        self.assigns.push(UNDEF);
+        let v = self.level.len() as u32;
+        self.values.push(UNDEF);
+        self.values.push(UNDEF);
         self.level.push(0);
         self.reason.push(NO_REASON);
         self.phase.push(false);
@@ -198,6 +209,8 @@ impl Sat {
         self.seen.push(false);
         self.watches.push(Vec::new());
         self.watches.push(Vec::new());
+        self.implications.push(Vec::new());
+        self.implications.push(Vec::new());
         self.heap.insert(v as usize, &self.activity);
         v
     }
@@ -238,12 +251,7 @@ impl Sat {
 
     #[inline]
     fn lit_value(&self, l: Lit) -> u8 {
-        let a = self.assigns[l.var()];
-        if a == UNDEF {
-            UNDEF
-        } else {
-            a ^ (l.negative() as u8)
-        }
+        self.values[l.idx()]
     }
 
     fn decision_level(&self) -> u32 {
@@ -300,23 +308,20 @@ impl Sat {
 
     fn attach(&mut self, cref: u32) {
         let (a, b) = (self.clause_lit(cref, 0), self.clause_lit(cref, 1));
-        let binary = self.clause_len(cref) == 2;
-        self.watches[a.idx()].push(Watch {
-            cref,
-            blocker: b,
-            binary,
-        });
-        self.watches[b.idx()].push(Watch {
-            cref,
-            blocker: a,
-            binary,
-        });
+        if self.clause_len(cref) == 2 {
+            self.implications[a.idx()].push(Implication { other: b, cref });
+            self.implications[b.idx()].push(Implication { other: a, cref });
+        } else {
+            self.watches[a.idx()].push(Watch { cref, blocker: b });
+            self.watches[b.idx()].push(Watch { cref, blocker: a });
+        }
     }
 
     #[inline]
     fn enqueue(&mut self, l: Lit, reason: u32) {
         let v = l.var();
-        self.assigns[v] = TRUE ^ (l.negative() as u8);
+        self.values[l.idx()] = TRUE;
+        self.values[(!l).idx()] = FALSE;
         self.level[v] = self.decision_level();
         self.reason[v] = reason;
         self.trail.push(l);
@@ -329,25 +334,30 @@ impl Sat {
             let p = self.trail[self.qhead];
             self.qhead += 1;
             let false_lit = !p;
+            // binary clauses first: no clause memory to touch
+            let imps = std::mem::take(&mut self.implications[false_lit.idx()]);
+            for imp in &imps {
+                match self.lit_value(imp.other) {
+                    TRUE => {}
+                    FALSE => {
+                        conflict = Some(imp.cref);
+                        break;
+                    }
+                    _ => self.enqueue(imp.other, imp.cref),
+                }
+            }
+            self.implications[false_lit.idx()] = imps;
+            if conflict.is_some() {
+                break;
+            }
             let mut ws = std::mem::take(&mut self.watches[false_lit.idx()]);
             let (mut i, mut j) = (0, 0);
             while i < ws.len() {
                 let w = ws[i];
                 i += 1;
-                let bv = self.lit_value(w.blocker);
-                if bv == TRUE {
+                if self.lit_value(w.blocker) == TRUE {
                     ws[j] = w;
                     j += 1;
-                    continue;
-                }
-                if w.binary {
-                    ws[j] = w;
-                    j += 1;
-                    if bv == FALSE {
-                        conflict = Some(w.cref);
-                        break;
-                    }
-                    self.enqueue(w.blocker, w.cref);
                     continue;
                 }
                 let base = w.cref as usize + HDR;
@@ -358,7 +368,6 @@ impl Sat {
                 let kept = Watch {
                     cref: w.cref,
                     blocker: first,
-                    binary: false,
                 };
                 let fv = self.lit_value(first);
                 if first != w.blocker && fv == TRUE {
@@ -412,7 +421,8 @@ impl Sat {
             let l = self.trail[k];
             let v = l.var();
             self.phase[v] = !l.negative();
-            self.assigns[v] = UNDEF;
+            self.values[l.idx()] = UNDEF;
+            self.values[(!l).idx()] = UNDEF;
             self.reason[v] = NO_REASON;
             if (self.decision[v] || self.focused) && !self.heap.contains(v) {
                 self.heap.insert(v, &self.activity);
@@ -640,6 +650,9 @@ impl Sat {
         for w in &mut self.watches {
             w.clear();
         }
+        for w in &mut self.implications {
+            w.clear();
+        }
         for k in 0..self.originals.len() {
             self.attach(self.originals[k]);
         }
@@ -653,8 +666,8 @@ impl Sat {
     fn switch_mode(&mut self) {
         self.focused = !self.focused;
         if self.focused {
-            for v in 0..self.assigns.len() {
-                if self.assigns[v] == UNDEF && !self.heap.contains(v) {
+            for v in 0..self.level.len() {
+                if self.values[2 * v] == UNDEF && !self.heap.contains(v) {
                     self.heap.insert(v, &self.activity);
                 }
             }
@@ -679,7 +692,7 @@ impl Sat {
 
     fn pick_branch(&mut self) -> Option<Lit> {
         while let Some(v) = self.heap.pop(&self.activity) {
-            if self.assigns[v] == UNDEF && (self.decision[v] || self.focused) {
+            if self.values[2 * v] == UNDEF && (self.decision[v] || self.focused) {
                 let v32 = v as u32;
                 let value = if self.focused {
                     self.phase[v]
@@ -805,7 +818,7 @@ impl Sat {
                         self.enqueue(l, NO_REASON);
                     }
                     None => {
-                        self.model = self.assigns.iter().map(|&a| a == TRUE).collect();
+                        self.model = self.values.iter().step_by(2).map(|&a| a == TRUE).collect();
                         self.cancel_until(0);
                         return Outcome::Sat;
                     }
