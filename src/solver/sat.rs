@@ -667,7 +667,7 @@ impl Sat {
         self.focused = !self.focused;
         if self.focused {
             for v in 0..self.level.len() {
-                if self.values[2 * v] == UNDEF && !self.heap.contains(v) {
+                if self.lit_value(Lit::pos(v as u32)) == UNDEF && !self.heap.contains(v) {
                     self.heap.insert(v, &self.activity);
                 }
             }
@@ -692,7 +692,7 @@ impl Sat {
 
     fn pick_branch(&mut self) -> Option<Lit> {
         while let Some(v) = self.heap.pop(&self.activity) {
-            if self.values[2 * v] == UNDEF && (self.decision[v] || self.focused) {
+            if self.lit_value(Lit::pos(v as u32)) == UNDEF && (self.decision[v] || self.focused) {
                 let v32 = v as u32;
                 let value = if self.focused {
                     self.phase[v]
@@ -818,7 +818,9 @@ impl Sat {
                         self.enqueue(l, NO_REASON);
                     }
                     None => {
-                        self.model = self.values.iter().step_by(2).map(|&a| a == TRUE).collect();
+                        self.model = (0..self.level.len() as u32)
+                            .map(|v| self.lit_value(Lit::pos(v)) == TRUE)
+                            .collect();
                         self.cancel_until(0);
                         return Outcome::Sat;
                     }
