@@ -4,7 +4,7 @@
 //! checked before the longer clauses and without touching them), first-UIP learning with
 //! recursive minimisation, VSIDS branching with saved phases (seeded from a known schedule,
 //! so the search starts next to it), and a learnt-clause database halved by literal-block
-//! distance. It alternates between a stable mode (branching on the chosen variables only,
+//! distance, and rounds of failed-literal probing between restarts. It alternates between a stable mode (branching on the chosen variables only,
 //! long Luby restarts, target phases: the values of the longest trail without a conflict
 //! since the last restart), which finds schedules, and a focused one (every variable,
 //! restarts when recent learnt clauses get worse), which refutes: on the B2B events the
@@ -79,6 +79,12 @@ const FOCUSED_MIN_RUN: u64 = 50;
 const FAST_EMA: f64 = 1.0 / 32.0;
 const SLOW_EMA: f64 = 1.0 / 4096.0;
 const CLAUSE_DECAY: f32 = 0.999;
+/// Failed-literal probing: the first round after this many conflicts, the k-th round this
+/// many times k after the last; each round propagates at most a tenth of what the search
+/// has propagated so far (and at least `PROBE_MIN_EFFORT` literals).
+const PROBE_INTERVAL: u64 = 1_000;
+const PROBE_EFFORT: f64 = 0.1;
+const PROBE_MIN_EFFORT: u64 = 100_000;
 
 /// A watch on a clause of three literals or more.
 #[derive(Clone, Copy)]
@@ -147,6 +153,15 @@ pub struct Sat {
     /// over thousands.
     fast_lbd: f64,
     slow_lbd: f64,
+    /// Literals still to probe in this round (see [`Sat::schedule_probes`]), whether the
+    /// top decision level is a probe, when the next round starts (in conflicts), rounds so
+    /// far, and where this round's effort ends (in propagated literals).
+    probes: Vec<Lit>,
+    probing: bool,
+    next_probe: u64,
+    probe_rounds: u64,
+    propagations: u64,
+    probe_until: u64,
 }
 
 impl Default for Sat {
@@ -193,6 +208,12 @@ impl Sat {
             mode_len: MODE_FIRST,
             fast_lbd: 0.0,
             slow_lbd: 0.0,
+            probes: Vec::new(),
+            probing: false,
+            next_probe: PROBE_INTERVAL,
+            probe_rounds: 0,
+            propagations: 0,
+            probe_until: 0,
         }
     }
 
@@ -333,6 +354,7 @@ impl Sat {
         while self.qhead < self.trail.len() && conflict.is_none() {
             let p = self.trail[self.qhead];
             self.qhead += 1;
+            self.propagations += 1;
             let false_lit = !p;
             // binary clauses first: no clause memory to touch
             let imps = std::mem::take(&mut self.implications[false_lit.idx()]);
@@ -413,6 +435,12 @@ impl Sat {
     }
 
     fn cancel_until(&mut self, level: u32) {
+        self.undo_to(level, true);
+    }
+
+    /// Backtracks to `level`; a probe's values are not saved as phases (they would pull
+    /// the search towards whatever the probe propagated).
+    fn undo_to(&mut self, level: u32, save_phases: bool) {
         if self.decision_level() <= level {
             return;
         }
@@ -420,7 +448,9 @@ impl Sat {
         for k in (lim..self.trail.len()).rev() {
             let l = self.trail[k];
             let v = l.var();
-            self.phase[v] = !l.negative();
+            if save_phases {
+                self.phase[v] = !l.negative();
+            }
             self.values[l.idx()] = UNDEF;
             self.values[(!l).idx()] = UNDEF;
             self.reason[v] = NO_REASON;
@@ -690,6 +720,31 @@ impl Sat {
         }
     }
 
+    /// Starts a round of failed-literal probing (as in CaDiCaL): each root of the binary
+    /// implication graph (a literal that implies others through binary clauses and that
+    /// none implies) is decided alone above the assumptions and undone unless it fails;
+    /// a failure is an ordinary conflict, whose learnt clause refutes the literal. On the
+    /// B2B events this is what refutes "no break" within seconds: the packing argument
+    /// behind it lies in what the probes propagate through the room and busy counts,
+    /// which the search's own decisions, taken together, never isolate.
+    fn schedule_probes(&mut self) {
+        self.probe_rounds += 1;
+        self.next_probe = self.conflicts + PROBE_INTERVAL * self.probe_rounds;
+        self.probes.clear();
+        for v in 0..self.level.len() as u32 {
+            for p in [Lit::pos(v), Lit::neg(v)] {
+                if self.lit_value(p) == UNDEF
+                    && !self.implications[(!p).idx()].is_empty()
+                    && self.implications[p.idx()].is_empty()
+                {
+                    self.probes.push(p);
+                }
+            }
+        }
+        let effort = (self.propagations as f64 * PROBE_EFFORT) as u64;
+        self.probe_until = self.propagations + effort.max(PROBE_MIN_EFFORT);
+    }
+
     fn pick_branch(&mut self) -> Option<Lit> {
         while let Some(v) = self.heap.pop(&self.activity) {
             if self.lit_value(Lit::pos(v as u32)) == UNDEF && (self.decision[v] || self.focused) {
@@ -715,6 +770,7 @@ impl Sat {
         deadline: Option<Instant>,
     ) -> Outcome {
         self.core.clear();
+        self.probing = false;
         if !self.ok {
             return Outcome::Unsat;
         }
@@ -727,6 +783,7 @@ impl Sat {
             let mut here = 0u64;
             loop {
                 if let Some(conflict) = self.propagate() {
+                    self.probing = false;
                     self.conflicts += 1;
                     here += 1;
                     if self.decision_level() == 0 {
@@ -784,8 +841,12 @@ impl Sat {
                     here >= allowed
                 };
                 if restart {
+                    self.probing = false;
                     self.cancel_until(restart_level);
                     self.target_len = 0;
+                    if self.conflicts >= self.next_probe {
+                        self.schedule_probes();
+                    }
                     if self.conflicts >= self.mode_end {
                         self.switch_mode();
                     }
@@ -811,6 +872,24 @@ impl Sat {
                         }
                     }
                     continue;
+                }
+                // a probe that propagated without a conflict is undone
+                if self.probing {
+                    self.probing = false;
+                    self.undo_to(restart_level, false);
+                }
+                if self.decision_level() == restart_level && !self.probes.is_empty() {
+                    if self.propagations > self.probe_until {
+                        self.probes.clear();
+                    }
+                    if let Some(p) = self.probes.pop() {
+                        if self.lit_value(p) == UNDEF {
+                            self.trail_lim.push(self.trail.len());
+                            self.enqueue(p, NO_REASON);
+                            self.probing = true;
+                        }
+                        continue;
+                    }
                 }
                 match self.pick_branch() {
                     Some(l) => {
@@ -1128,6 +1207,86 @@ mod tests {
             }
         }
         assert!(cores > 20, "only {cores} refutations under assumptions");
+    }
+
+    /// Probing from the first decision on (rounds normally wait for a thousand conflicts):
+    /// answers agree with enumeration, models satisfy, and a refutation under assumptions
+    /// names assumptions the formula refutes again.
+    #[test]
+    fn probing_keeps_answers_models_and_cores_right() {
+        let mut rng = Rng::new(23);
+        let (mut probed, mut refuted, mut satisfied) = (0, 0, 0);
+        for _ in 0..300 {
+            let n = 8 + rng.below(5) as usize;
+            let clauses: Vec<Vec<Lit>> = (0..n * 2 + rng.below(n as u32) as usize)
+                .map(|_| {
+                    let width = 2 + rng.below(2);
+                    (0..width)
+                        .map(|_| {
+                            let v = rng.below(n as u32);
+                            if rng.below(2) == 0 {
+                                Lit::pos(v)
+                            } else {
+                                Lit::neg(v)
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            let mut s = Sat::new();
+            for _ in 0..n {
+                s.new_var();
+            }
+            for c in &clauses {
+                s.add_clause(c);
+            }
+            let assumptions: Vec<Lit> = (0..3)
+                .map(|v| {
+                    if rng.below(2) == 0 {
+                        Lit::pos(v)
+                    } else {
+                        Lit::neg(v)
+                    }
+                })
+                .collect();
+            let as_ints = |c: &[Lit]| -> Vec<i32> {
+                c.iter()
+                    .map(|l| (l.var() as i32 + 1) * if l.negative() { -1 } else { 1 })
+                    .collect()
+            };
+            let with_assumptions: Vec<Vec<i32>> = clauses
+                .iter()
+                .map(|c| as_ints(c))
+                .chain(assumptions.iter().map(|&a| as_ints(&[a])))
+                .collect();
+            let expected = satisfiable_by_enumeration(n, &with_assumptions);
+            s.schedule_probes();
+            probed += usize::from(!s.probes.is_empty());
+            match s.solve(&assumptions, u64::MAX, None) {
+                Outcome::Sat => {
+                    assert!(expected);
+                    satisfied += 1;
+                    assert!(assumptions
+                        .iter()
+                        .all(|a| s.value(a.var() as u32) != a.negative()));
+                    for c in &clauses {
+                        assert!(c.iter().any(|l| s.value(l.var() as u32) != l.negative()));
+                    }
+                }
+                Outcome::Unsat => {
+                    assert!(!expected);
+                    refuted += 1;
+                    let core = s.core().to_vec();
+                    assert!(core.iter().all(|l| assumptions.contains(l)), "{core:?}");
+                    assert_eq!(s.solve(&core, u64::MAX, None), Outcome::Unsat);
+                }
+                Outcome::Unknown => panic!("no budget was set"),
+            }
+        }
+        assert!(
+            refuted > 30 && satisfied > 30 && probed > 250,
+            "{refuted} refuted, {satisfied} satisfied, {probed} probed"
+        );
     }
 
     #[test]
