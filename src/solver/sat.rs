@@ -3,12 +3,14 @@
 //! The classic design: two watched literals (binary clauses kept apart, as implications
 //! checked before the longer clauses and without touching them), first-UIP learning with
 //! recursive minimisation, VSIDS branching with saved phases (seeded from a known schedule,
-//! so the search starts next to it), and a learnt-clause database halved by literal-block
-//! distance, and rounds of failed-literal probing between restarts. It alternates between a stable mode (branching on the chosen variables only,
-//! long Luby restarts, target phases: the values of the longest trail without a conflict
-//! since the last restart), which finds schedules, and a focused one (every variable,
-//! restarts when recent learnt clauses get worse), which refutes: on the B2B events the
-//! first alone found no refutation of "no break" in 10 s that the two together find in 6.
+//! so the search starts next to it), a learnt-clause database halved by literal-block
+//! distance, and rounds of failed-literal probing between restarts (what refutes "no
+//! break" on the B2B events within seconds). It alternates between a stable mode
+//! (branching on the chosen variables only, long Luby restarts, target phases: the values
+//! of the longest trail without a conflict since the last restart), which finds
+//! schedules, and a focused one (every variable, restarts when recent learnt clauses get
+//! worse), which refutes: on the B2B events the first alone found no refutation of "no
+//! break" in 10 s that the two together find in 6.
 //! Clauses are added at the root, between calls; a call may assume literals (all decided
 //! together on level 1), so that one formula answers a series of questions and keeps what
 //! it learnt, and a refutation names the assumptions it used (a core).
