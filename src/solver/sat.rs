@@ -1021,6 +1021,15 @@ mod tests {
         }
     }
 
+    /// `var` or its negation, at random.
+    fn random_polarity(rng: &mut Rng, var: u32) -> Lit {
+        if rng.below(2) == 0 {
+            Lit::pos(var)
+        } else {
+            Lit::neg(var)
+        }
+    }
+
     fn satisfiable_by_enumeration(n: usize, clauses: &[Vec<i32>]) -> bool {
         (0u32..1 << n).any(|bits| {
             clauses.iter().all(|c| {
@@ -1179,24 +1188,14 @@ mod tests {
                 let clause: Vec<Lit> = (0..3)
                     .map(|_| {
                         let v = vars[rng.below(n) as usize];
-                        if rng.below(2) == 0 {
-                            Lit::pos(v)
-                        } else {
-                            Lit::neg(v)
-                        }
+                        random_polarity(&mut rng, v)
                     })
                     .collect();
                 s.add_clause(&clause);
             }
             let assumptions: Vec<Lit> = vars[..6]
                 .iter()
-                .map(|&v| {
-                    if rng.below(2) == 0 {
-                        Lit::pos(v)
-                    } else {
-                        Lit::neg(v)
-                    }
-                })
+                .map(|&v| random_polarity(&mut rng, v))
                 .collect();
             if s.solve(&assumptions, u64::MAX, None) != Outcome::Unsat {
                 continue;
@@ -1226,11 +1225,7 @@ mod tests {
                     (0..width)
                         .map(|_| {
                             let v = rng.below(n as u32);
-                            if rng.below(2) == 0 {
-                                Lit::pos(v)
-                            } else {
-                                Lit::neg(v)
-                            }
+                            random_polarity(&mut rng, v)
                         })
                         .collect()
                 })
@@ -1242,15 +1237,7 @@ mod tests {
             for c in &clauses {
                 s.add_clause(c);
             }
-            let assumptions: Vec<Lit> = (0..3)
-                .map(|v| {
-                    if rng.below(2) == 0 {
-                        Lit::pos(v)
-                    } else {
-                        Lit::neg(v)
-                    }
-                })
-                .collect();
+            let assumptions: Vec<Lit> = (0..3).map(|v| random_polarity(&mut rng, v)).collect();
             let as_ints = |c: &[Lit]| -> Vec<i32> {
                 c.iter()
                     .map(|l| (l.var() as i32 + 1) * if l.negative() { -1 } else { 1 })
