@@ -1,7 +1,8 @@
-//! Optimal schedules under the breaks measure, by a core-guided MaxSAT proof over the
-//! CNF of "these meetings, each somewhere" (see [`lower_bound`]). Every refutation
-//! proves one more break unavoidable, so a search that reaches the bound can stop; the
-//! first satisfiable call gives an optimal schedule itself.
+//! Optimal schedules under the breaks measure, by MaxSAT over the CNF of "these
+//! meetings, each somewhere" (core-guided and implicit hitting sets; see
+//! [`lower_bound`]). Every refutation proves one more break unavoidable, so a search
+//! that reaches the bound can stop; a satisfiable call at the bound gives an optimal
+//! schedule itself.
 //!
 //! It applies when every meeting is one slot long, needs no interpreter, and is worth the
 //! same at each of its starts (no comfort or stability differences): then the score of a
@@ -19,7 +20,7 @@
 //! limits enter from the start where their counters are small, else lazily, for the slots
 //! a model overfills.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -77,17 +78,29 @@ pub struct LowerBound {
 /// Proves a lower bound on the breaks of any schedule of the meetings scheduled in
 /// `start` (feasible; see [`applies`]) within `conflicts` and the deadline.
 ///
-/// Core-guided (OLL): every break is assumed away; each refutation names a core of
-/// breaks (or of counts over earlier cores) of which one at least must happen, so the
-/// bound rises by one and the core's members are replaced by "at most one of them" (a
-/// count that later cores relax further). The first satisfiable call is optimal, and its
-/// model has most breaks pinned away, which is what makes it easy to find.
+/// Two methods take turns on one formula: a core-guided proof ([`Oll`]), which raises
+/// the bound fast, and implicit hitting sets ([`HittingSets`]), which find the schedule
+/// at the bound (as one call with a count over a core it took 26 s on ticf-13crafc, as
+/// calls that each name who breaks 3 s) and prove bounds where the cores are many.
+/// Whatever either proves holds for both, and a schedule at the bound is optimal.
 pub fn lower_bound(
     md: &Model,
     start: &[u32],
     conflicts: u64,
     deadline: Option<Instant>,
     status: &Status,
+) -> LowerBound {
+    prove(md, start, conflicts, deadline, status, FIRST_SLICE)
+}
+
+/// [`lower_bound`], with the proof's first turn `first_slice` conflicts long.
+fn prove(
+    md: &Model,
+    start: &[u32],
+    conflicts: u64,
+    deadline: Option<Instant>,
+    status: &Status,
+    first_slice: u64,
 ) -> LowerBound {
     let best = breaks_of(md, start);
     let mut bound = LowerBound {
@@ -110,46 +123,313 @@ pub fn lower_bound(
     let counts = enc.encode(start, best as usize);
     enc.order(&groups);
     let stop_at = enc.sat.conflicts().saturating_add(conflicts);
-    // one soft per participant and day: its breaks stay at zero
-    let mut softs: Vec<Soft> = counts
-        .into_iter()
-        .map(|outs| Soft {
-            holds: !outs[0],
-            outs: Rc::new(outs),
-            k: 0,
-        })
-        .collect();
+    let mut oll = Oll::new(&counts);
+    let mut sets = HittingSets::new(counts);
+    let cap = best as usize;
+    // the two take turns: the core-guided proof raises the bound fast; the hitting sets
+    // find the schedule at it (and prove bounds of their own)
+    let mut oll_turn = true;
+    let mut slice = first_slice;
     loop {
-        let assume: Vec<Lit> = softs.iter().map(|s| s.holds).collect();
-        let left = stop_at.saturating_sub(enc.sat.conflicts());
-        match enc.sat.solve(&assume, left, deadline) {
-            Outcome::Unknown => break,
-            Outcome::Sat => {
-                if enc.add_violated_rooms() {
-                    continue;
+        let budget = slice.min(stop_at.saturating_sub(enc.sat.conflicts()));
+        if budget == 0
+            || deadline.is_some_and(|d| Instant::now() >= d)
+            || status.stop.load(Ordering::Relaxed)
+        {
+            break;
+        }
+        let step = if oll_turn {
+            oll.step(&mut enc, &mut sets, start, cap, budget, deadline)
+        } else {
+            sets.step(
+                &mut enc,
+                start,
+                bound.breaks,
+                budget.saturating_mul(HS_SHARE),
+                deadline,
+            )
+        };
+        match step {
+            Step::Open => {
+                oll_turn = !oll_turn;
+                if oll_turn {
+                    slice = slice.saturating_mul(2);
                 }
-                let found = enc.model_starts(start);
-                if breaks_of(md, &found) == bound.breaks {
+            }
+            Step::AtLeast(breaks) => {
+                if breaks > bound.breaks {
+                    bound.breaks = breaks;
+                    status.proven.store(breaks, Ordering::Relaxed);
+                }
+                if bound.breaks >= best {
+                    break;
+                }
+            }
+            Step::Found(found) => {
+                if breaks_of(md, &found) <= bound.breaks {
                     bound.optimal = Some(found);
                 }
                 break;
             }
-            Outcome::Unsat => {
-                let core = enc.trim(enc.sat.core().to_vec(), stop_at, deadline);
-                // an empty core: the formula itself is refuted, which `start` contradicts
-                if core.is_empty() {
-                    break;
-                }
-                bound.breaks += 1;
-                status.proven.store(bound.breaks, Ordering::Relaxed);
-                if bound.breaks >= best {
-                    break;
-                }
-                enc.relax(&mut softs, &core, best as usize);
-            }
+            // the formula itself is refuted, which `start` contradicts
+            Step::Refuted => break,
         }
     }
     bound
+}
+
+/// Conflicts of the proof's first turn (doubled every round), and how many times that
+/// the hitting sets get.
+const FIRST_SLICE: u64 = 5_000;
+const HS_SHARE: u64 = 3;
+
+/// What a turn of [`Oll`] or [`HittingSets`] found.
+enum Step {
+    /// Nothing within its conflicts.
+    Open,
+    /// Every schedule has at least this many breaks.
+    AtLeast(u64),
+    /// A schedule with no more breaks than any proven bound: optimal.
+    Found(Vec<u32>),
+    /// The formula without assumptions.
+    Refuted,
+}
+
+/// The core-guided proof (OLL): every break is assumed away; each refutation names a
+/// core of breaks (or of counts over earlier cores) of which one at least must happen,
+/// so the bound rises by one and the core's members are replaced by "at most one of
+/// them" (a count that later cores relax further). A satisfiable call is optimal.
+struct Oll {
+    softs: Vec<Soft>,
+    bound: u64,
+}
+
+impl Oll {
+    /// One soft per participant and day: its breaks stay at zero.
+    fn new(counts: &[Vec<Lit>]) -> Oll {
+        let softs = counts
+            .iter()
+            .map(|outs| Soft {
+                holds: !outs[0],
+                outs: Rc::new(outs.clone()),
+                k: 0,
+            })
+            .collect();
+        Oll { softs, bound: 0 }
+    }
+
+    /// One call with every soft assumed; a core also goes to `sets` when it names
+    /// participants' counts alone (the first one does).
+    fn step(
+        &mut self,
+        enc: &mut Encoder,
+        sets: &mut HittingSets,
+        start: &[u32],
+        cap: usize,
+        budget: u64,
+        deadline: Option<Instant>,
+    ) -> Step {
+        let assume: Vec<Lit> = self.softs.iter().map(|s| s.holds).collect();
+        match enc.solve(&assume, budget, deadline) {
+            Outcome::Unknown => Step::Open,
+            Outcome::Sat => Step::Found(enc.model_starts(start)),
+            Outcome::Unsat => {
+                let trim_until = enc.sat.conflicts().saturating_add(budget);
+                let core = enc.trim(enc.sat.core().to_vec(), trim_until, deadline);
+                if core.is_empty() {
+                    return Step::Refuted;
+                }
+                sets.learn(&core);
+                self.bound += 1;
+                enc.relax(&mut self.softs, &core, cap);
+                Step::AtLeast(self.bound)
+            }
+        }
+    }
+}
+
+/// A core of the hitting-set search: one at least of these counts (by index) exceeds
+/// its level.
+type Core = Vec<(u32, u32)>;
+
+/// Whether the allotment `allot` (breaks per count) gives some member of `core` more
+/// breaks than its level.
+fn hits(allot: &[u32], core: &Core) -> bool {
+    core.iter().any(|&(c, level)| allot[c as usize] > level)
+}
+
+/// Allotments of at most `cost` breaks that hit every core: at most `cap` of them, in a
+/// fixed order; the flag is false when `nodes` ran out first, so that an empty answer
+/// proves nothing.
+fn allotments(
+    cores: &[Core],
+    counts: usize,
+    cost: u32,
+    cap: usize,
+    nodes: u64,
+) -> (Vec<Vec<u32>>, bool) {
+    struct Search<'a> {
+        cores: &'a [Core],
+        cost: u32,
+        cap: usize,
+        nodes: u64,
+        out: BTreeSet<Vec<u32>>,
+    }
+    impl Search<'_> {
+        /// False when the node limit stopped it.
+        fn visit(&mut self, allot: &mut Vec<u32>, spent: u32) -> bool {
+            if self.nodes == 0 {
+                return false;
+            }
+            self.nodes -= 1;
+            // branch on the smallest core it misses
+            let missed = self
+                .cores
+                .iter()
+                .filter(|c| !hits(allot, c))
+                .min_by_key(|c| c.len());
+            let Some(core) = missed else {
+                self.out.insert(allot.clone());
+                return true;
+            };
+            for &(c, level) in core {
+                let was = allot[c as usize];
+                let more = level + 1 - was;
+                if spent + more > self.cost {
+                    continue;
+                }
+                allot[c as usize] = level + 1;
+                let finished = self.visit(allot, spent + more);
+                allot[c as usize] = was;
+                if !finished {
+                    return false;
+                }
+                if self.out.len() >= self.cap {
+                    break;
+                }
+            }
+            true
+        }
+    }
+    let mut search = Search {
+        cores,
+        cost,
+        cap,
+        nodes,
+        out: BTreeSet::new(),
+    };
+    let finished = search.visit(&mut vec![0; counts], 0);
+    (search.out.into_iter().collect(), finished)
+}
+
+/// Allotments tried per round, the conflicts of an allotment's first try (doubled at
+/// each retry), and the size limit of the search for allotments.
+const POOL: usize = 256;
+const FIRST_TRY: u64 = 500;
+const ALLOT_NODES: u64 = 2_000_000;
+
+/// Implicit hitting sets (as in MaxHS): the cheapest allotments of breaks to the
+/// participants' counts that hit every core found so far are tried in turn, each as
+/// assumptions that hold every count to its allotment, with a budget that doubles at
+/// each retry; a refuted one yields a core it misses. An allotment pins nearly every
+/// participant's day to no break, which propagation makes quick to refute or to solve.
+struct HittingSets {
+    counts: Vec<Vec<Lit>>,
+    /// The count and level of each assumption "this count is at most that level".
+    level_of: BTreeMap<Lit, (u32, u32)>,
+    cores: Vec<Core>,
+    /// Calls so far per allotment.
+    tries: BTreeMap<Vec<u32>, u32>,
+    /// Every allotment of fewer breaks is refuted.
+    cost: u64,
+}
+
+impl HittingSets {
+    fn new(counts: Vec<Vec<Lit>>) -> HittingSets {
+        let mut level_of = BTreeMap::new();
+        for (c, outs) in counts.iter().enumerate() {
+            for (level, &o) in outs.iter().enumerate() {
+                level_of.insert(!o, (c as u32, level as u32));
+            }
+        }
+        HittingSets {
+            counts,
+            level_of,
+            cores: Vec::new(),
+            tries: BTreeMap::new(),
+            cost: 0,
+        }
+    }
+
+    /// Keeps a core whose members are all participants' counts.
+    fn learn(&mut self, core: &[Lit]) {
+        let mapped: Option<Core> = core.iter().map(|l| self.level_of.get(l).copied()).collect();
+        self.cores.extend(mapped);
+    }
+
+    /// Tries allotments of `floor` breaks or more (fewer are refuted elsewhere) within
+    /// `budget` conflicts.
+    fn step(
+        &mut self,
+        enc: &mut Encoder,
+        start: &[u32],
+        floor: u64,
+        budget: u64,
+        deadline: Option<Instant>,
+    ) -> Step {
+        self.cost = self.cost.max(floor);
+        // with no core yet, the only allotment is the proof's own first call
+        if self.cost == 0 && self.cores.is_empty() {
+            return Step::Open;
+        }
+        let until = enc.sat.conflicts().saturating_add(budget);
+        loop {
+            let cost = u32::try_from(self.cost).unwrap_or(u32::MAX);
+            let (pool, finished) =
+                allotments(&self.cores, self.counts.len(), cost, POOL, ALLOT_NODES);
+            if pool.is_empty() {
+                if !finished {
+                    return Step::Open;
+                }
+                self.cost += 1;
+                return Step::AtLeast(self.cost);
+            }
+            for allot in pool {
+                let left = until.saturating_sub(enc.sat.conflicts());
+                if left == 0 {
+                    return Step::Open;
+                }
+                if !self.cores.iter().all(|c| hits(&allot, c)) {
+                    continue;
+                }
+                let assume: Vec<Lit> = self
+                    .counts
+                    .iter()
+                    .zip(&allot)
+                    .filter_map(|(outs, &k)| outs.get(k as usize).map(|&o| !o))
+                    .collect();
+                let tried = self.tries.entry(allot).or_insert(0);
+                let conflicts = (FIRST_TRY << (*tried).min(20)).min(left);
+                *tried += 1;
+                match enc.solve(&assume, conflicts, deadline) {
+                    Outcome::Sat => return Step::Found(enc.model_starts(start)),
+                    Outcome::Unsat => {
+                        let trim_until = enc.sat.conflicts().saturating_add(conflicts);
+                        let core = enc.trim(enc.sat.core().to_vec(), trim_until, deadline);
+                        if core.is_empty() {
+                            return Step::Refuted;
+                        }
+                        self.learn(&core);
+                    }
+                    Outcome::Unknown => {
+                        if deadline.is_some_and(|d| Instant::now() >= d) {
+                            return Step::Open;
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Groups of scheduled meetings that differ only in a participant who has no other
@@ -426,6 +706,16 @@ impl Encoder<'_> {
         let added = pending.len() < before;
         self.rooms_pending = pending;
         added
+    }
+
+    /// One call, with the room limits a model overfills added until none is.
+    fn solve(&mut self, assume: &[Lit], conflicts: u64, deadline: Option<Instant>) -> Outcome {
+        loop {
+            let outcome = self.sat.solve(assume, conflicts, deadline);
+            if outcome != Outcome::Sat || !self.add_violated_rooms() {
+                return outcome;
+            }
+        }
     }
 
     /// Shrinks a core by refuting its members alone again, while that makes it smaller.
@@ -717,6 +1007,18 @@ mod tests {
         let schedules = all_schedules(md);
         let optimum = schedules.iter().map(|s| breaks_of(md, s)).min()?;
         let from = schedules[rng.below(schedules.len() as u32) as usize].clone();
+        // a first turn of one conflict makes the hitting sets take part from the start
+        for first_slice in [1, 16] {
+            let lb = prove(md, &from, u64::MAX, None, &Status::default(), first_slice);
+            assert_eq!(
+                lb.breaks, optimum,
+                "pairs {pairs:?}, first turn {first_slice}"
+            );
+            if let Some(found) = &lb.optimal {
+                assert!(schedules.contains(found), "infeasible: {found:?}");
+                assert_eq!(breaks_of(md, found), optimum);
+            }
+        }
         let lb = lower_bound(md, &from, u64::MAX, None, &Status::default());
         assert_eq!(lb.breaks, optimum, "pairs {pairs:?}");
         if let Some(found) = &lb.optimal {
@@ -833,5 +1135,48 @@ mod tests {
         let mut published = p;
         published.meetings[1].previous = Some(2);
         assert!(!applies(&Model::new(&published)));
+    }
+
+    /// The allotments are exactly the cheap hitting ones: each hits every core within the
+    /// cost, and every minimal one (lowering any count misses a core) is among them, so
+    /// that an empty answer proves the cost too low (checked by enumeration).
+    #[test]
+    fn allotments_include_every_minimal_hitting_one() {
+        let mut rng = Rng::new(17);
+        for _ in 0..300 {
+            let counts = 1 + rng.below(4) as usize;
+            let cores: Vec<Core> = (0..rng.below(5))
+                .map(|_| {
+                    (0..1 + rng.below(3))
+                        .map(|_| (rng.below(counts as u32), rng.below(2)))
+                        .collect()
+                })
+                .collect();
+            let cost = rng.below(5);
+            let (found, finished) = allotments(&cores, counts, cost, usize::MAX, u64::MAX);
+            assert!(finished);
+            let hitting = |a: &[u32]| cores.iter().all(|c| hits(a, c));
+            for a in &found {
+                assert!(
+                    hitting(a) && a.iter().sum::<u32>() <= cost,
+                    "{a:?} for {cores:?}"
+                );
+            }
+            // every allotment of counts up to 3 each
+            let all: Vec<Vec<u32>> = (0..4u32.pow(counts as u32))
+                .map(|code| (0..counts).map(|c| code / 4u32.pow(c as u32) % 4).collect())
+                .collect();
+            for a in all
+                .iter()
+                .filter(|a| hitting(a) && a.iter().sum::<u32>() <= cost)
+            {
+                let minimal = (0..counts).all(|c| {
+                    let mut lower = a.clone();
+                    lower[c] = lower[c].saturating_sub(1);
+                    lower == *a || !hitting(&lower)
+                });
+                assert!(!minimal || found.contains(a), "{a:?} missing for {cores:?}");
+            }
+        }
     }
 }
