@@ -324,7 +324,9 @@ impl Browser {
     }
 
     /// Runs an element operation again while the page is being replaced under it (the
-    /// element is not there yet, or went stale between finding and using it).
+    /// element is not there yet, or went stale between finding and using it; Chromium
+    /// 156 reports the latter at times as an inspector error about a node that "does
+    /// not belong to the document").
     fn retrying<T>(&self, what: &str, mut op: impl FnMut() -> Result<T, String>) -> T {
         let deadline = Instant::now() + WAIT;
         loop {
@@ -332,7 +334,8 @@ impl Browser {
                 Ok(value) => return value,
                 Err(e)
                     if (e.starts_with("no such element")
-                        || e.starts_with("stale element reference"))
+                        || e.starts_with("stale element reference")
+                        || e.contains("does not belong to the document"))
                         && Instant::now() < deadline =>
                 {
                     std::thread::sleep(Duration::from_millis(100));
