@@ -23,7 +23,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use super::model::{Model, NONE};
@@ -57,12 +57,14 @@ pub fn breaks_of(md: &Model, start: &[u32]) -> u64 {
     mask.iter().map(|&k| md.idle_cost(0, k).max(0) as u64).sum()
 }
 
-/// What a proof running on another thread shares: the bound proven so far, and a flag
-/// that stops it.
+/// What a proof running on another thread shares: the bound proven so far, a flag that
+/// stops it, and the search's best schedule of the same meetings (empty until the search
+/// improves on the proof's start), whose broken days the proof tries first.
 #[derive(Default)]
 pub struct Status {
     pub proven: AtomicU64,
     pub stop: Arc<AtomicBool>,
+    pub best: Mutex<Vec<u32>>,
 }
 
 /// What the lower-bound proof found for the meetings of a schedule.
@@ -124,7 +126,8 @@ fn prove(
     enc.order(&groups);
     let stop_at = enc.sat.conflicts().saturating_add(conflicts);
     let mut oll = Oll::new(&counts);
-    let mut sets = HittingSets::new(counts);
+    let preferred = broken_days(md, start, &counts);
+    let mut sets = HittingSets::new(counts, preferred);
     let cap = best as usize;
     // the two take turns: the core-guided proof raises the bound fast; the hitting sets
     // find the schedule at it (and prove bounds of their own)
@@ -141,13 +144,11 @@ fn prove(
         let step = if oll_turn {
             oll.step(&mut enc, &mut sets, start, cap, budget, deadline)
         } else {
-            sets.step(
-                &mut enc,
-                start,
-                bound.breaks,
-                budget.saturating_mul(HS_SHARE),
-                deadline,
-            )
+            let best = status.best.lock().map(|b| b.clone()).unwrap_or_default();
+            if best.len() == start.len() {
+                sets.preferred = broken_days(md, &best, &sets.counts);
+            }
+            sets.step(&mut enc, start, bound.breaks, budget, deadline)
         };
         match step {
             Step::Open => {
@@ -178,10 +179,10 @@ fn prove(
     bound
 }
 
-/// Conflicts of the proof's first turn (doubled every round), and how many times that
-/// the hitting sets get.
+/// Conflicts of each method's first turn, doubled every round (the hitting sets with
+/// three times the proof's found ticf-13crafc's schedule in more runs, but tic-13crafc's,
+/// which needs the proof, in 3 of 6 seeds instead of 6 of 6).
 const FIRST_SLICE: u64 = 5_000;
-const HS_SHARE: u64 = 3;
 
 /// What a turn of [`Oll`] or [`HittingSets`] found.
 enum Step {
@@ -206,12 +207,12 @@ struct Oll {
 
 impl Oll {
     /// One soft per participant and day: its breaks stay at zero.
-    fn new(counts: &[Vec<Lit>]) -> Oll {
+    fn new(counts: &[Count]) -> Oll {
         let softs = counts
             .iter()
-            .map(|outs| Soft {
-                holds: !outs[0],
-                outs: Rc::new(outs.clone()),
+            .map(|count| Soft {
+                holds: !count.outs[0],
+                outs: Rc::new(count.outs.clone()),
                 k: 0,
             })
             .collect();
@@ -258,18 +259,19 @@ fn hits(allot: &[u32], core: &Core) -> bool {
     core.iter().any(|&(c, level)| allot[c as usize] > level)
 }
 
-/// Allotments of at most `cost` breaks that hit every core: at most `cap` of them, in a
-/// fixed order; the flag is false when `nodes` ran out first, so that an empty answer
-/// proves nothing.
+/// Allotments of at most `cost` breaks that hit every core: at most `cap` of them, those
+/// that break fewer counts outside `preferred` first; the flag is false when `nodes` ran
+/// out first, so that an empty answer proves nothing.
 fn allotments(
     cores: &[Core],
-    counts: usize,
+    preferred: &[bool],
     cost: u32,
     cap: usize,
     nodes: u64,
 ) -> (Vec<Vec<u32>>, bool) {
     struct Search<'a> {
         cores: &'a [Core],
+        preferred: &'a [bool],
         cost: u32,
         cap: usize,
         nodes: u64,
@@ -292,7 +294,9 @@ fn allotments(
                 self.out.insert(allot.clone());
                 return true;
             };
-            for &(c, level) in core {
+            let mut members = core.clone();
+            members.sort_by_key(|&(c, _)| !self.preferred[c as usize]);
+            for (c, level) in members {
                 let was = allot[c as usize];
                 let more = level + 1 - was;
                 if spent + more > self.cost {
@@ -313,13 +317,22 @@ fn allotments(
     }
     let mut search = Search {
         cores,
+        preferred,
         cost,
         cap,
         nodes,
         out: BTreeSet::new(),
     };
-    let finished = search.visit(&mut vec![0; counts], 0);
-    (search.out.into_iter().collect(), finished)
+    let finished = search.visit(&mut vec![0; preferred.len()], 0);
+    let mut out: Vec<Vec<u32>> = search.out.into_iter().collect();
+    out.sort_by_key(|allot| {
+        allot
+            .iter()
+            .zip(preferred)
+            .filter(|&(&k, &p)| k > 0 && !p)
+            .count()
+    });
+    (out, finished)
 }
 
 /// Allotments tried per round, the conflicts of an allotment's first try (doubled at
@@ -334,7 +347,11 @@ const ALLOT_NODES: u64 = 2_000_000;
 /// each retry; a refuted one yields a core it misses. An allotment pins nearly every
 /// participant's day to no break, which propagation makes quick to refute or to solve.
 struct HittingSets {
-    counts: Vec<Vec<Lit>>,
+    counts: Vec<Count>,
+    /// Whether each count has breaks in the search's best schedule: allotments there are
+    /// tried first (on forum-13crafb five of the six days that break in an optimal
+    /// schedule break in the search's, which has 11-12).
+    preferred: Vec<bool>,
     /// The count and level of each assumption "this count is at most that level".
     level_of: BTreeMap<Lit, (u32, u32)>,
     cores: Vec<Core>,
@@ -345,14 +362,15 @@ struct HittingSets {
 }
 
 impl HittingSets {
-    fn new(counts: Vec<Vec<Lit>>) -> HittingSets {
+    fn new(counts: Vec<Count>, preferred: Vec<bool>) -> HittingSets {
         let mut level_of = BTreeMap::new();
-        for (c, outs) in counts.iter().enumerate() {
-            for (level, &o) in outs.iter().enumerate() {
+        for (c, count) in counts.iter().enumerate() {
+            for (level, &o) in count.outs.iter().enumerate() {
                 level_of.insert(!o, (c as u32, level as u32));
             }
         }
         HittingSets {
+            preferred,
             counts,
             level_of,
             cores: Vec::new(),
@@ -386,7 +404,7 @@ impl HittingSets {
         loop {
             let cost = u32::try_from(self.cost).unwrap_or(u32::MAX);
             let (pool, finished) =
-                allotments(&self.cores, self.counts.len(), cost, POOL, ALLOT_NODES);
+                allotments(&self.cores, &self.preferred, cost, POOL, ALLOT_NODES);
             if pool.is_empty() {
                 if !finished {
                     return Step::Open;
@@ -406,7 +424,7 @@ impl HittingSets {
                     .counts
                     .iter()
                     .zip(&allot)
-                    .filter_map(|(outs, &k)| outs.get(k as usize).map(|&o| !o))
+                    .filter_map(|(count, &k)| count.outs.get(k as usize).map(|&o| !o))
                     .collect();
                 let tried = self.tries.entry(allot).or_insert(0);
                 let conflicts = (FIRST_TRY << (*tried).min(20)).min(left);
@@ -475,6 +493,33 @@ fn in_order(start: &[u32], groups: &[Vec<usize>]) -> Vec<u32> {
     ordered
 }
 
+/// One participant's breaks on one day, counted.
+struct Count {
+    /// Output j is true when there are more than j.
+    outs: Vec<Lit>,
+    part: usize,
+    /// The day's slots.
+    slots: std::ops::Range<usize>,
+}
+
+/// Per count, whether `schedule` (one-slot meetings) breaks that participant's day.
+fn broken_days(md: &Model, schedule: &[u32], counts: &[Count]) -> Vec<bool> {
+    let n = md.n_slots;
+    let mut busy = vec![false; md.n_parts * n];
+    for (m, &s) in schedule.iter().enumerate().filter(|&(_, &s)| s != NONE) {
+        for &p in md.parts(m) {
+            busy[p as usize * n + s as usize] = true;
+        }
+    }
+    counts
+        .iter()
+        .map(|c| {
+            let at: Vec<usize> = c.slots.clone().filter(|&t| busy[c.part * n + t]).collect();
+            at.windows(2).any(|w| w[1] > w[0] + 1)
+        })
+        .collect()
+}
+
 /// A soft constraint of the core-guided proof, held by assumption: a count (of one
 /// participant's breaks on a day, or over an earlier core) stays at most `k`.
 struct Soft {
@@ -523,9 +568,8 @@ impl Encoder<'_> {
     }
 
     /// Encodes the schedules of `start`'s meetings; returns the count of breaks of each
-    /// participant and day where it may have some, up to `cap` (output j is true when
-    /// there are more than j).
-    fn encode(&mut self, start: &[u32], cap: usize) -> Vec<Vec<Lit>> {
+    /// participant and day where it may have some, up to `cap`.
+    fn encode(&mut self, start: &[u32], cap: usize) -> Vec<Count> {
         let md = self.md;
         let n = md.n_slots;
         let mut busy_now = vec![false; md.n_parts * n];
@@ -778,7 +822,7 @@ impl Encoder<'_> {
         busy_now: &[bool],
         meetings_of: &[usize],
         cap: usize,
-    ) -> Vec<Vec<Lit>> {
+    ) -> Vec<Count> {
         let md = self.md;
         let n = md.n_slots;
         let mut counts = Vec::new();
@@ -828,7 +872,11 @@ impl Encoder<'_> {
                     let unbroken = count.as_ref().map(|outs| !outs[0]);
                     self.windows[p] = self.window(&y, unbroken, meetings_of[p], from);
                 }
-                counts.extend(count);
+                counts.extend(count.map(|outs| Count {
+                    outs,
+                    part: p,
+                    slots: first..first + len,
+                }));
             }
             first += len;
         }
@@ -1153,7 +1201,8 @@ mod tests {
                 })
                 .collect();
             let cost = rng.below(5);
-            let (found, finished) = allotments(&cores, counts, cost, usize::MAX, u64::MAX);
+            let preferred: Vec<bool> = (0..counts).map(|_| rng.below(2) == 0).collect();
+            let (found, finished) = allotments(&cores, &preferred, cost, usize::MAX, u64::MAX);
             assert!(finished);
             let hitting = |a: &[u32]| cores.iter().all(|c| hits(a, c));
             for a in &found {
@@ -1178,5 +1227,29 @@ mod tests {
                 assert!(!minimal || found.contains(a), "{a:?} missing for {cores:?}");
             }
         }
+    }
+
+    /// A day is broken when a free slot lies between two busy ones.
+    #[test]
+    fn broken_days_are_those_with_a_gap() {
+        let md = Model::new(&one_day(
+            6,
+            3,
+            &[(0, 1), (0, 2), (1, 2)],
+            IdleMeasure::Breaks,
+        ));
+        let counts: Vec<Count> = (0..3)
+            .map(|part| Count {
+                outs: Vec::new(),
+                part,
+                slots: 0..6,
+            })
+            .collect();
+        // 0 meets at 0 and 2 (a gap), 1 at 0 and 1, 2 at 1 and 2
+        assert_eq!(broken_days(&md, &[0, 2, 1], &counts), [true, false, false]);
+        assert_eq!(
+            broken_days(&md, &[0, 1, NONE], &counts),
+            [false, false, false]
+        );
     }
 }

@@ -227,6 +227,11 @@ pub fn run<'a>(
                     stale = 0;
                 }
             }
+            if stale == 0 && proof.is_some() {
+                if let Ok(mut best) = status.best.lock() {
+                    best.clone_from(&state.start);
+                }
+            }
             done += made;
             round += 1;
             // with a deadline, what the proof has found counts at once; without one, only
