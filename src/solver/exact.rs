@@ -192,7 +192,7 @@ enum Step {
     AtLeast(u64),
     /// A schedule with no more breaks than any proven bound: optimal.
     Found(Vec<u32>),
-    /// The formula without assumptions.
+    /// The formula itself is refuted, which the start contradicts.
     Refuted,
 }
 
@@ -235,11 +235,9 @@ impl Oll {
             Outcome::Unknown => Step::Open,
             Outcome::Sat => Step::Found(enc.model_starts(start)),
             Outcome::Unsat => {
-                let trim_until = enc.sat.conflicts().saturating_add(budget);
-                let core = enc.trim(enc.sat.core().to_vec(), trim_until, deadline);
-                if core.is_empty() {
+                let Some(core) = enc.trimmed_core(budget, deadline) else {
                     return Step::Refuted;
-                }
+                };
                 sets.learn(&core);
                 self.bound += 1;
                 enc.relax(&mut self.softs, &core, cap);
@@ -431,14 +429,10 @@ impl HittingSets {
                 *tried += 1;
                 match enc.solve(&assume, conflicts, deadline) {
                     Outcome::Sat => return Step::Found(enc.model_starts(start)),
-                    Outcome::Unsat => {
-                        let trim_until = enc.sat.conflicts().saturating_add(conflicts);
-                        let core = enc.trim(enc.sat.core().to_vec(), trim_until, deadline);
-                        if core.is_empty() {
-                            return Step::Refuted;
-                        }
-                        self.learn(&core);
-                    }
+                    Outcome::Unsat => match enc.trimmed_core(conflicts, deadline) {
+                        Some(core) => self.learn(&core),
+                        None => return Step::Refuted,
+                    },
                     Outcome::Unknown => {
                         if deadline.is_some_and(|d| Instant::now() >= d) {
                             return Step::Open;
@@ -762,8 +756,12 @@ impl Encoder<'_> {
         }
     }
 
-    /// Shrinks a core by refuting its members alone again, while that makes it smaller.
-    fn trim(&mut self, mut core: Vec<Lit>, stop_at: u64, deadline: Option<Instant>) -> Vec<Lit> {
+    /// The core of the last call's refutation, shrunk by refuting its members alone again
+    /// while that makes it smaller (within `conflicts` more); None when it is empty: the
+    /// formula itself is refuted, which the proof's start contradicts.
+    fn trimmed_core(&mut self, conflicts: u64, deadline: Option<Instant>) -> Option<Vec<Lit>> {
+        let stop_at = self.sat.conflicts().saturating_add(conflicts);
+        let mut core = self.sat.core().to_vec();
         for _ in 0..TRIM_ROUNDS {
             if core.len() <= 1 {
                 break;
@@ -776,7 +774,7 @@ impl Encoder<'_> {
             }
             core = self.sat.core().to_vec();
         }
-        core
+        (!core.is_empty()).then_some(core)
     }
 
     /// Replaces the softs of `core` by "at most one of them is broken" and moves each
