@@ -427,6 +427,7 @@ impl HittingSets {
                 let tried = self.tries.entry(allot).or_insert(0);
                 let conflicts = (FIRST_TRY << (*tried).min(20)).min(left);
                 *tried += 1;
+                let before = enc.sat.conflicts();
                 match enc.solve(&assume, conflicts, deadline) {
                     Outcome::Sat => return Step::Found(enc.model_starts(start)),
                     Outcome::Unsat => match enc.trimmed_core(conflicts, deadline) {
@@ -434,7 +435,9 @@ impl HittingSets {
                         None => return Step::Refuted,
                     },
                     Outcome::Unknown => {
-                        if deadline.is_some_and(|d| Instant::now() >= d) {
+                        // stopped before its conflicts ran out: the deadline or the stop
+                        // flag (each further call would only run to its next check)
+                        if enc.sat.conflicts() < before.saturating_add(conflicts) {
                             return Step::Open;
                         }
                     }
