@@ -267,50 +267,70 @@ fn hits(allot: &[u32], core: &Core) -> bool {
 
 /// Allotments of at most `cost` breaks that hit every core: at most `cap` of them, those
 /// that break fewer counts outside `preferred` first; the flag is false when `nodes` ran
-/// out first, so that an empty answer proves nothing.
+/// out first or the deadline passed, so that an empty answer proves nothing.
 fn allotments(
     cores: &[Core],
     preferred: &[bool],
     cost: u32,
     cap: usize,
     nodes: u64,
+    deadline: Option<Instant>,
 ) -> (Vec<Vec<u32>>, bool) {
     struct Search<'a> {
         cores: &'a [Core],
+        /// Per count, the cores it is in, with its level there.
+        member_of: Vec<Vec<(usize, u32)>>,
+        /// Per core, how many of its members the allotment gives more than their level.
+        hit: Vec<u32>,
         preferred: &'a [bool],
         cost: u32,
         cap: usize,
         nodes: u64,
+        deadline: Option<Instant>,
         out: BTreeSet<Vec<u32>>,
     }
     impl Search<'_> {
-        /// False when the node limit stopped it.
+        /// Sets count `c` to `to` breaks, keeping the cores' hits in step.
+        fn set(&mut self, allot: &mut [u32], c: usize, to: u32) {
+            let was = allot[c];
+            for &(k, level) in &self.member_of[c] {
+                match (was > level, to > level) {
+                    (false, true) => self.hit[k] += 1,
+                    (true, false) => self.hit[k] -= 1,
+                    _ => {}
+                }
+            }
+            allot[c] = to;
+        }
+
+        /// False when the node limit or the deadline stopped it.
         fn visit(&mut self, allot: &mut Vec<u32>, spent: u32) -> bool {
-            if self.nodes == 0 {
+            if self.nodes == 0
+                || (self.nodes % 1024 == 0 && self.deadline.is_some_and(|d| Instant::now() >= d))
+            {
                 return false;
             }
             self.nodes -= 1;
             // branch on the smallest core it misses
-            let missed = self
-                .cores
-                .iter()
-                .filter(|c| !hits(allot, c))
-                .min_by_key(|c| c.len());
-            let Some(core) = missed else {
+            let missed = (0..self.cores.len())
+                .filter(|&k| self.hit[k] == 0)
+                .min_by_key(|&k| self.cores[k].len());
+            let Some(k) = missed else {
                 self.out.insert(allot.clone());
                 return true;
             };
-            let mut members = core.clone();
+            let mut members = self.cores[k].clone();
             members.sort_by_key(|&(c, _)| !self.preferred[c as usize]);
             for (c, level) in members {
-                let was = allot[c as usize];
+                let c = c as usize;
+                let was = allot[c];
                 let more = level + 1 - was;
                 if spent + more > self.cost {
                     continue;
                 }
-                allot[c as usize] = level + 1;
+                self.set(allot, c, level + 1);
                 let finished = self.visit(allot, spent + more);
-                allot[c as usize] = was;
+                self.set(allot, c, was);
                 if !finished {
                     return false;
                 }
@@ -321,12 +341,21 @@ fn allotments(
             true
         }
     }
+    let mut member_of = vec![Vec::new(); preferred.len()];
+    for (k, core) in cores.iter().enumerate() {
+        for &(c, level) in core {
+            member_of[c as usize].push((k, level));
+        }
+    }
     let mut search = Search {
         cores,
+        member_of,
+        hit: vec![0; cores.len()],
         preferred,
         cost,
         cap,
         nodes,
+        deadline,
         out: BTreeSet::new(),
     };
     let finished = search.visit(&mut vec![0; preferred.len()], 0);
@@ -409,8 +438,14 @@ impl HittingSets {
         let until = enc.sat.conflicts().saturating_add(budget);
         loop {
             let cost = u32::try_from(self.cost).unwrap_or(u32::MAX);
-            let (pool, finished) =
-                allotments(&self.cores, &self.preferred, cost, POOL, ALLOT_NODES);
+            let (pool, finished) = allotments(
+                &self.cores,
+                &self.preferred,
+                cost,
+                POOL,
+                ALLOT_NODES,
+                deadline,
+            );
             if pool.is_empty() {
                 if !finished {
                     return Step::Open;
@@ -1198,7 +1233,8 @@ mod tests {
                 .collect();
             let cost = rng.below(5);
             let preferred: Vec<bool> = (0..counts).map(|_| rng.below(2) == 0).collect();
-            let (found, finished) = allotments(&cores, &preferred, cost, usize::MAX, u64::MAX);
+            let (found, finished) =
+                allotments(&cores, &preferred, cost, usize::MAX, u64::MAX, None);
             assert!(finished);
             let hitting = |a: &[u32]| cores.iter().all(|c| hits(a, c));
             for a in &found {
@@ -1223,6 +1259,28 @@ mod tests {
                 assert!(!minimal || found.contains(a), "{a:?} missing for {cores:?}");
             }
         }
+    }
+
+    /// A passed deadline stops the enumeration, which can run long with many large cores
+    /// (the node limit alone allowed seconds per call with hundreds of cores).
+    #[test]
+    fn allotments_stop_at_the_deadline() {
+        let mut rng = Rng::new(5);
+        let counts = 58;
+        let cores: Vec<Core> = (0..400)
+            .map(|_| {
+                (0..counts)
+                    .filter(|_| rng.below(3) > 0)
+                    .map(|c| (c, 0))
+                    .collect()
+            })
+            .collect();
+        let preferred = vec![false; counts as usize];
+        let passed = Some(Instant::now());
+        let (_, finished) = allotments(&cores, &preferred, 4, usize::MAX, u64::MAX, passed);
+        assert!(!finished);
+        let (found, finished) = allotments(&cores, &preferred, 1, usize::MAX, u64::MAX, None);
+        assert!(finished && found.iter().all(|a| cores.iter().all(|c| hits(a, c))));
     }
 
     /// A day is broken when a free slot lies between two busy ones.
