@@ -83,6 +83,10 @@ const BREAKS_ROUND: u64 = 50_000;
 /// it takes on a single thread.
 const PROOF_CONFLICTS: u64 = 2_000_000;
 const PROOF_SHARE: f64 = 0.5;
+/// The share of the time until which the search's thread assists the proof; the rest
+/// leaves the search time to improve its schedule when no optimal one is found (on
+/// ticf-13crafb it had 21-26 breaks when it stopped at 1-2 s, 12-14 after this).
+const ASSIST_SHARE: f64 = 0.75;
 
 /// Percent of the moves that repair one participant's day exactly (breaks measure only).
 const REPAIR_SHARE: u32 = 10;
@@ -144,6 +148,8 @@ pub fn run<'a>(
     let mut bound = most;
     std::thread::scope(|scope| {
         let mut proof = None;
+        // the proof's start, until this thread has assisted it
+        let mut to_assist: Option<Vec<u32>> = None;
         while done < budget
             && state.score < bound
             && options.deadline.map_or(true, |d| Instant::now() < d)
@@ -152,6 +158,7 @@ pub fn run<'a>(
                 provable = false;
                 if threads >= 2 {
                     let start = state.start.clone();
+                    to_assist = Some(start.clone());
                     let status = &status;
                     proof = Some(scope.spawn(move || {
                         exact::lower_bound(model, &start, PROOF_CONFLICTS, options.deadline, status)
@@ -170,6 +177,20 @@ pub fn run<'a>(
                         iterations: done,
                         score: state.score,
                     });
+                    continue;
+                }
+            }
+            // once the search stalls, this thread assists the proof with a second solver
+            // until ASSIST_SHARE of the time, then searches on from its best schedule (the
+            // proof's schedules are optimal ones only); not without a deadline, so that
+            // such runs stay reproducible
+            if stale >= 1 && options.deadline.is_some() {
+                if let Some(start) = to_assist.take() {
+                    let until = options.deadline.map(|d| {
+                        started + d.saturating_duration_since(started).mul_f64(ASSIST_SHARE)
+                    });
+                    let lb = exact::assist(model, &start, until, &status);
+                    bound = bound.min(adopt(&mut state, lb, most));
                     continue;
                 }
             }
@@ -238,9 +259,9 @@ pub fn run<'a>(
             // at the end, so that the run stays reproducible
             if options.deadline.is_some() {
                 if let Some(h) = proof.take_if(|h: &mut ScopedJoinHandle<_>| h.is_finished()) {
-                    bound = finish(h, &mut state, most);
+                    bound = bound.min(finish(h, &mut state, most));
                 } else {
-                    bound = proven(model, most, status.proven.load(Ordering::Relaxed));
+                    bound = bound.min(proven(model, most, status.proven.load(Ordering::Relaxed)));
                 }
             }
             progress(&Progress {
@@ -257,7 +278,7 @@ pub fn run<'a>(
             if options.deadline.is_some() {
                 status.stop.store(true, Ordering::Relaxed);
             }
-            bound = finish(h, &mut state, most);
+            bound = bound.min(finish(h, &mut state, most));
         } else if provable
             && state.open.is_empty()
             && options.deadline.map_or(true, |d| Instant::now() < d)
