@@ -83,10 +83,13 @@ const BREAKS_ROUND: u64 = 50_000;
 /// it takes on a single thread.
 const PROOF_CONFLICTS: u64 = 2_000_000;
 const PROOF_SHARE: f64 = 0.5;
-/// The share of the time until which the search's thread assists the proof; the rest
-/// leaves the search time to improve its schedule when no optimal one is found (on
-/// ticf-13crafb it had 21-26 breaks when it stopped at 1-2 s, 12-14 after this).
-const ASSIST_SHARE: f64 = 0.75;
+/// The share of the time after which the search's thread assists the proof, under a
+/// deadline, with two threads or more. The search's schedule is what a run gives when the
+/// proof finds no optimal one, and the search's temperature falls over its own share: in
+/// 4 s it reaches about what it does in 10 s beside the proof (ticf-13crafb 8-11 breaks,
+/// forum-13crafb 12-14, ticf-13crafc 1-5); an assistant from the first stall instead
+/// left it 10-17.
+const ASSIST_FROM: f64 = 0.4;
 
 /// Percent of the moves that repair one participant's day exactly (breaks measure only).
 const REPAIR_SHARE: u32 = 10;
@@ -180,16 +183,15 @@ pub fn run<'a>(
                     continue;
                 }
             }
-            // once the search stalls, this thread assists the proof with a second solver
-            // until ASSIST_SHARE of the time, then searches on from its best schedule (the
-            // proof's schedules are optimal ones only); not without a deadline, so that
-            // such runs stay reproducible
-            if stale >= 1 && options.deadline.is_some() {
-                if let Some(start) = to_assist.take() {
-                    let until = options.deadline.map(|d| {
-                        started + d.saturating_duration_since(started).mul_f64(ASSIST_SHARE)
-                    });
-                    let lb = exact::assist(model, &start, until, &status);
+            // from ASSIST_FROM of the time on, this thread assists the proof with a second
+            // solver; not without a deadline, so that such runs stay reproducible
+            let assist_from = options
+                .deadline
+                .map(|d| started + d.saturating_duration_since(started).mul_f64(ASSIST_FROM));
+            if let (Some(from), Some(start)) = (assist_from, &to_assist) {
+                if Instant::now() >= from {
+                    let lb = exact::assist(model, start, options.deadline, &status);
+                    to_assist = None;
                     bound = bound.min(adopt(&mut state, lb, most));
                     continue;
                 }
@@ -197,7 +199,12 @@ pub fn run<'a>(
             let iters = per_round.min(budget - done);
             let frac = match options.deadline {
                 Some(d) => {
-                    let total = d.saturating_duration_since(started).as_secs_f64();
+                    // the search's own time ends where the assistance begins
+                    let end = match (assist_from, &to_assist) {
+                        (Some(from), Some(_)) => from,
+                        _ => d,
+                    };
+                    let total = end.saturating_duration_since(started).as_secs_f64();
                     let spent = started.elapsed().as_secs_f64();
                     (spent / total.max(1e-9)).max(done as f64 / budget as f64)
                 }
