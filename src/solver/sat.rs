@@ -267,7 +267,6 @@ impl Sat {
         self.interrupt = Some(flag);
     }
 
-    /// Conflicts so far, over all calls.
     /// Joins `exchange` as solver `id`: from now on, short learnt clauses over the
     /// variables so far are passed on, and the others' are taken at restarts.
     pub fn share(&mut self, exchange: Arc<Exchange>, id: u32) {
@@ -331,6 +330,7 @@ impl Sat {
         true
     }
 
+    /// Conflicts so far, over all calls.
     pub fn conflicts(&self) -> u64 {
         self.conflicts
     }

@@ -193,6 +193,13 @@ pub fn run<'a>(
                     let lb = exact::assist(model, start, options.deadline, &status);
                     to_assist = None;
                     bound = bound.min(adopt(&mut state, lb, most));
+                    // one of the two is done (the stop flag is set only then, until the
+                    // end): the proof's thread returns at once
+                    if status.stop.load(Ordering::Relaxed) {
+                        if let Some(h) = proof.take() {
+                            bound = bound.min(finish(h, &mut state, most));
+                        }
+                    }
                     continue;
                 }
             }
