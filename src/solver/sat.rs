@@ -299,35 +299,7 @@ impl Sat {
             sh.read = all.len();
             new
         };
-        if incoming.is_empty() {
-            return true;
-        }
-        self.cancel_until(0);
-        for c in incoming {
-            if c.iter().any(|&l| self.lit_value(l) == TRUE) {
-                continue;
-            }
-            let c: Vec<Lit> = c
-                .into_iter()
-                .filter(|&l| self.lit_value(l) != FALSE)
-                .collect();
-            match c.len() {
-                0 => self.ok = false,
-                1 => {
-                    self.enqueue(c[0], NO_REASON);
-                    self.ok = self.propagate().is_none();
-                }
-                n => {
-                    let cref = self.alloc(&c, true, n as u32);
-                    self.learnts.push(cref);
-                    self.attach(cref);
-                }
-            }
-            if !self.ok {
-                return false;
-            }
-        }
-        true
+        incoming.iter().all(|c| self.insert(c, true))
     }
 
     /// Conflicts so far, over all calls.
@@ -370,6 +342,12 @@ impl Sat {
 
     /// Adds a clause (between calls only). False when the formula became unsatisfiable.
     pub fn add_clause(&mut self, lits: &[Lit]) -> bool {
+        self.insert(lits, false)
+    }
+
+    /// Adds a clause at level 0, as a learnt one (which the reduction may delete; its LBD
+    /// taken as its length) or an original one.
+    fn insert(&mut self, lits: &[Lit], learnt: bool) -> bool {
         if !self.ok {
             return false;
         }
@@ -386,6 +364,11 @@ impl Sat {
             1 => {
                 self.enqueue(c[0], NO_REASON);
                 self.ok = self.propagate().is_none();
+            }
+            n if learnt => {
+                let cref = self.alloc(&c, true, n as u32);
+                self.learnts.push(cref);
+                self.attach(cref);
             }
             _ => {
                 let cref = self.alloc(&c, false, 0);
