@@ -1110,6 +1110,23 @@ mod tests {
         }
     }
 
+    /// A clause of `width` literals over variables below `n`, at random.
+    fn random_clause(rng: &mut Rng, n: usize, width: u32) -> Vec<Lit> {
+        (0..width)
+            .map(|_| {
+                let v = rng.below(n as u32);
+                random_polarity(rng, v)
+            })
+            .collect()
+    }
+
+    /// A clause in the integer form of [`satisfiable_by_enumeration`].
+    fn as_ints(c: &[Lit]) -> Vec<i32> {
+        c.iter()
+            .map(|l| (l.var() as i32 + 1) * if l.negative() { -1 } else { 1 })
+            .collect()
+    }
+
     fn satisfiable_by_enumeration(n: usize, clauses: &[Vec<i32>]) -> bool {
         (0u32..1 << n).any(|bits| {
             clauses.iter().all(|c| {
@@ -1302,12 +1319,7 @@ mod tests {
             let clauses: Vec<Vec<Lit>> = (0..n * 2 + rng.below(n as u32) as usize)
                 .map(|_| {
                     let width = 2 + rng.below(2);
-                    (0..width)
-                        .map(|_| {
-                            let v = rng.below(n as u32);
-                            random_polarity(&mut rng, v)
-                        })
-                        .collect()
+                    random_clause(&mut rng, n, width)
                 })
                 .collect();
             let mut s = Sat::new();
@@ -1318,11 +1330,6 @@ mod tests {
                 s.add_clause(c);
             }
             let assumptions: Vec<Lit> = (0..3).map(|v| random_polarity(&mut rng, v)).collect();
-            let as_ints = |c: &[Lit]| -> Vec<i32> {
-                c.iter()
-                    .map(|l| (l.var() as i32 + 1) * if l.negative() { -1 } else { 1 })
-                    .collect()
-            };
             let with_assumptions: Vec<Vec<i32>> = clauses
                 .iter()
                 .map(|c| as_ints(c))
@@ -1383,14 +1390,7 @@ mod tests {
         for _ in 0..200 {
             let n = 10 + rng.below(4) as usize;
             let clauses: Vec<Vec<Lit>> = (0..n * 4 + rng.below(n as u32) as usize)
-                .map(|_| {
-                    (0..3)
-                        .map(|_| {
-                            let v = rng.below(n as u32);
-                            random_polarity(&mut rng, v)
-                        })
-                        .collect()
-                })
+                .map(|_| random_clause(&mut rng, n, 3))
                 .collect();
             let exchange = Arc::new(Exchange::default());
             let mut first = Sat::new();
@@ -1417,15 +1417,8 @@ mod tests {
             // a call passes on what the last one learnt (here it fails on its assumption)
             first.solve(&own[..1], u64::MAX, None);
             passed += exchange.clauses.lock().map(|c| c.len()).unwrap_or(0);
-            let as_ints: Vec<Vec<i32>> = clauses
-                .iter()
-                .map(|c| {
-                    c.iter()
-                        .map(|l| (l.var() as i32 + 1) * if l.negative() { -1 } else { 1 })
-                        .collect()
-                })
-                .collect();
-            let expected = satisfiable_by_enumeration(n, &as_ints);
+            let ints: Vec<Vec<i32>> = clauses.iter().map(|c| as_ints(c)).collect();
+            let expected = satisfiable_by_enumeration(n, &ints);
             match second.solve(&[], u64::MAX, None) {
                 Outcome::Sat => {
                     assert!(expected);
