@@ -125,7 +125,7 @@ pub fn lower_bound(
 /// schedules at the bound are mostly found by its core-guided calls, after the learnt
 /// clauses of many hitting-set calls (the four hardest B2B events, 10 s: with an
 /// assistant of hitting sets alone 7-11 of 24 runs optimal, with none 10-12; with this
-/// one from 40% of the time on, 28 of 48 against 19 of 48).
+/// one from 40% of the time on, 28 of 48 against 19 of 48; from 20%, 34 of 48).
 pub fn assist(md: &Model, start: &[u32], deadline: Option<Instant>, status: &Status) -> LowerBound {
     prove(md, start, u64::MAX, deadline, status, FIRST_SLICE, 1)
 }
