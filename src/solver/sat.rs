@@ -99,11 +99,12 @@ struct Watch {
 /// An antecedent (a reason or a conflict) that is a binary clause: this bit, and in the
 /// others the clause's literal besides the implied one (for a conflict, besides
 /// [`Conflict::lit`]). Binary clauses are propagated from lists of literals alone, without
-/// the arena or a clause reference: a third less memory to stream in the hottest loop.
+/// the arena or a clause reference: half the memory to stream in the hottest loop. Clause
+/// references and literals stay below this bit (see [`Sat::new_var`]).
 const BINARY: u32 = 1 << 31;
 
-/// A clause that propagation found false: `antecedent` is its reference, or [`BINARY`]
-/// with one of its two literals, `lit` the other.
+/// A clause that propagation found false: `antecedent` is its reference (and `lit` one of
+/// its literals, unused), or [`BINARY`] with one of its two literals and `lit` the other.
 #[derive(Clone, Copy)]
 struct Conflict {
     antecedent: u32,
@@ -252,6 +253,9 @@ impl Sat {
     }
 
     pub fn new_var(&mut self) -> u32 {
+        // literals (two per variable) stay below the [`BINARY`] bit and apart from
+        // NO_REASON's literal part
+        debug_assert!(self.level.len() < (1 << 30) - 1, "too many variables");
         let v = self.level.len() as u32;
         self.values.push(UNDEF);
         self.values.push(UNDEF);
@@ -801,7 +805,8 @@ impl Sat {
                 *c = new;
             }
         }
-        // reasons are never deleted, so each has a forwarding address
+        // reasons are never deleted, so each has a forwarding address (binary antecedents
+        // and decisions name no clause)
         for l in &self.trail {
             let r = &mut self.reason[l.var()];
             if *r & BINARY == 0 {
