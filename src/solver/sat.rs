@@ -1207,6 +1207,30 @@ mod tests {
     }
 
     /// A clause in the integer form of [`satisfiable_by_enumeration`].
+    /// Whether the last model satisfies every clause.
+    fn satisfies(s: &Sat, clauses: &[Vec<Lit>]) -> bool {
+        clauses
+            .iter()
+            .all(|c| c.iter().any(|l| s.value(l.var() as u32) != l.negative()))
+    }
+
+    /// Solves without assumptions and checks the answer against `expected` (from
+    /// enumeration) and the model against the clauses; whether it was satisfiable.
+    fn checked_answer(s: &mut Sat, clauses: &[Vec<Lit>], expected: bool) -> bool {
+        match s.solve(&[], u64::MAX, None) {
+            Outcome::Sat => {
+                assert!(expected);
+                assert!(satisfies(s, clauses));
+                true
+            }
+            Outcome::Unsat => {
+                assert!(!expected);
+                false
+            }
+            Outcome::Unknown => panic!("no budget was set"),
+        }
+    }
+
     fn as_ints(c: &[Lit]) -> Vec<i32> {
         c.iter()
             .map(|l| (l.var() as i32 + 1) * if l.negative() { -1 } else { 1 })
@@ -1276,24 +1300,18 @@ mod tests {
             for _ in 0..n {
                 s.new_var();
             }
-            for c in &clauses {
-                let lits: Vec<Lit> = c.iter().map(|&x| lit(x)).collect();
-                s.add_clause(&lits);
+            let lit_clauses: Vec<Vec<Lit>> = clauses
+                .iter()
+                .map(|c| c.iter().map(|&x| lit(x)).collect())
+                .collect();
+            for c in &lit_clauses {
+                s.add_clause(c);
             }
             let expected = satisfiable_by_enumeration(n, &clauses);
-            match s.solve(&[], u64::MAX, None) {
-                Outcome::Sat => {
-                    assert!(expected);
-                    sat_seen += 1;
-                    for c in &clauses {
-                        assert!(c.iter().any(|&x| s.value(x.unsigned_abs() - 1) == (x > 0)));
-                    }
-                }
-                Outcome::Unsat => {
-                    assert!(!expected);
-                    unsat_seen += 1;
-                }
-                Outcome::Unknown => panic!("no budget was set"),
+            if checked_answer(&mut s, &lit_clauses, expected) {
+                sat_seen += 1;
+            } else {
+                unsat_seen += 1;
             }
         }
         assert!(
@@ -1431,9 +1449,7 @@ mod tests {
                     assert!(assumptions
                         .iter()
                         .all(|a| s.value(a.var() as u32) != a.negative()));
-                    for c in &clauses {
-                        assert!(c.iter().any(|l| s.value(l.var() as u32) != l.negative()));
-                    }
+                    assert!(satisfies(&s, &clauses));
                 }
                 Outcome::Unsat => {
                     assert!(!expected);
@@ -1505,21 +1521,10 @@ mod tests {
             passed += exchange.clauses.lock().map(|c| c.len()).unwrap_or(0);
             let ints: Vec<Vec<i32>> = clauses.iter().map(|c| as_ints(c)).collect();
             let expected = satisfiable_by_enumeration(n, &ints);
-            match second.solve(&[], u64::MAX, None) {
-                Outcome::Sat => {
-                    assert!(expected);
-                    satisfied += 1;
-                    for c in &clauses {
-                        assert!(c
-                            .iter()
-                            .any(|l| second.value(l.var() as u32) != l.negative()));
-                    }
-                }
-                Outcome::Unsat => {
-                    assert!(!expected);
-                    refuted += 1;
-                }
-                Outcome::Unknown => panic!("no budget was set"),
+            if checked_answer(&mut second, &clauses, expected) {
+                satisfied += 1;
+            } else {
+                refuted += 1;
             }
         }
         assert!(
